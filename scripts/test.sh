@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every check of the project, as CI runs it. Needs the development install: pip install -e ".[dev]".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TF_CPP_MIN_LOG_LEVEL=2 MPLBACKEND=Agg PYTHONHASHSEED=0
+# Without Quarto, nbdev_proc_nbs re-runs `pip install -e`; its worker processes inherit the parent's sys.path,
+# which must already hold the package: put the checkout on it.
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+
+state() { { git status --porcelain -- lc_transformer nbs README.md; git diff -- lc_transformer nbs README.md; } | sha1sum; }
+
+echo "== notebooks, package and README agree (nbdev_export, nbdev_clean)"
+before=$(state)
+nbdev_export
+nbdev_clean
+python scripts/make_readme.py
+if [ "$before" != "$(state)" ]; then
+  git status --short -- lc_transformer nbs README.md
+  echo "FAIL: nbdev_export/nbdev_clean/make_readme changed files: run them and commit the result" >&2
+  exit 1
+fi
+
+echo "== nbdev_test (notebooks as tests)"
+nbdev_test --timing
+
+echo "== docs sources (nbdev_proc_nbs; nbdev_docs where Quarto is installed)"
+nbdev_proc_nbs
+if command -v quarto >/dev/null; then nbdev_docs; else echo "quarto not installed: nbdev_docs skipped"; fi
+
+echo "== pytest (command-line tools, end to end)"
+python -m pytest tests -q

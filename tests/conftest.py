@@ -1,0 +1,10 @@
+import os
+from pathlib import Path
+import pytest
+
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+os.environ.setdefault('MPLBACKEND', 'Agg')
+
+@pytest.fixture(scope='session')
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
