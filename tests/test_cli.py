@@ -30,15 +30,19 @@ def test_make_test_data_rejects_bad_drop_fraction(tmp_path):
     assert result.returncode != 0
     assert 'drop_fraction' in result.stderr
 
-def test_main_job_writes_report(tmp_path, repo_root):
-    result = run('lc_run', '--data', str(repo_root/'data'/'bazin'), '--out', str(tmp_path/'report'))
+def test_main_job_writes_report(tmp_path):
+    quick = ['--ae_epochs', '1', '--classifier_epochs', '1', '--rnn_epochs', '1', '--verbose', '0']
+    result = run('lc_run', '--fresh', '240', '--out', str(tmp_path/'report'), *quick)
     assert result.returncode == 0, result.stderr
     record = json.loads((tmp_path/'report'/'run.json').read_text())
-    assert record['n_objects'] == 1000
-    assert record['summary']['all']['objects'] == 1000
-    for name in record['files'].values(): assert (tmp_path/'report'/name).stat().st_size > 0
+    assert record['n_objects'] == 240 and record['n_test'] == 48
+    assert sorted(record['comparison']) == ['ae_classifier', 'encoder_classifier', 'rnn']
+    for scores in record['comparison'].values(): assert 0 <= scores['accuracy'] <= 1
+    table = (tmp_path/'report'/'report'/'comparison.md').read_text()
+    assert all(name in table for name in record['comparison'])
+    for name in ['overview.png', 'summary.csv', 'reconstruction_0.png']: assert (tmp_path/'report'/'explore'/name).stat().st_size > 0
 
 def test_main_job_reports_missing_data(tmp_path):
     result = run('lc_run', '--data', str(tmp_path/'nowhere'), '--out', str(tmp_path/'report'))
     assert result.returncode != 0
-    assert 'lacks lc_data.npy' in result.stderr
+    assert 'no data at' in result.stderr
