@@ -1,7 +1,6 @@
 "End-to-end checks of the command-line tools, run as a user runs them (installed console scripts)."
-import json, re, shutil, subprocess, sys
+import json, shutil, subprocess
 import numpy as np
-import pytest
 
 def run(*args, cwd=None):
     exe = shutil.which(args[0])

@@ -1,7 +1,7 @@
 "The whole PLAsTiCC path on a small simulated release: simulate, then train every model straight from the directory."
 import json, shutil, subprocess
 import keras
-import lc_transformer.classifiers, lc_transformer.rnn  # registers the custom layers for loading
+import lc_transformer.classifiers  # registers the custom layers (it imports the transformer and RNN modules) for loading
 
 def run(*args):
     exe = shutil.which(args[0])
