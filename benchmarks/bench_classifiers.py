@@ -9,8 +9,8 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import keras
 from lc_transformer.bazin import simulate_bazin
-from lc_transformer.classifiers import build_ae_classifier, build_encoder_classifier, model_inputs
-from lc_transformer.rnn import build_rnn_classifier, rnn_inputs
+from lc_transformer.classifiers import build_ae_classifier, build_encoder_classifier
+from lc_transformer.rnn import build_rnn_classifier, classifier_inputs
 from lc_transformer.transformer import TransformerAutoencoder
 
 def light_curves_per_second(model, inputs, batch, repeats):
@@ -36,9 +36,9 @@ if __name__ == '__main__':
     autoencoder(lcs.flux[:2])
     ae_classifier = build_ae_classifier(autoencoder, lcs)
     rnn = build_rnn_classifier(lcs.n_steps, lcs.n_filters, lcs.n_classes)
-    for name, model, inputs in [('encoder + FFN (d_model 32, 2 layers, 4 heads)', encoder_ffn, model_inputs(encoder_ffn, lcs)),
-                                ('AE classifier (same encoder size)', ae_classifier, model_inputs(ae_classifier, lcs)),
-                                ('RNN (2 x GRU 100)', rnn, rnn_inputs(lcs))]:
+    for name, model, inputs in [('encoder + FFN (d_model 32, 2 layers, 4 heads)', encoder_ffn, classifier_inputs(lcs, encoder_ffn)),
+                                ('AE classifier (same encoder size)', ae_classifier, classifier_inputs(lcs, ae_classifier)),
+                                ('RNN (2 x GRU 100)', rnn, classifier_inputs(lcs, rnn))]:
         model.compile(jit_compile=keras.backend.backend() != 'torch')
         rate = light_curves_per_second(model, inputs, args.batch, args.repeats)
         print(f"{name:50s} {rate:10,.0f} LC/s")

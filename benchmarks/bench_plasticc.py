@@ -1,7 +1,7 @@
 """Reading + preparing simulated PLAsTiCC files: observations per second and peak memory.
 
 Simulates Kaggle-schema training files of about 2 and 10 million rows (or reuses them from `--data_dir`), then, each
-in a fresh process, (a) `read`: streams the light curves through `LightCurveReader`, (b) `prepare`: reads and
+in a fresh process, (a) `read`: streams the light curves through `ObservationReader`, (b) `prepare`: reads and
 prepares them with `prepare_plasticc` (linear interpolation, 51-step grid) streamed into a directory of parts
 (`save_to=<directory>, load=False`), so that memory is bounded by `chunk_rows`, not by the file, and optionally
 (c) `memory`: the same kept in memory (`prepare_plasticc` without `save_to`), whose memory grows with the file.
@@ -35,14 +35,14 @@ def simulate(directory, rows, gzip):
 
 def measure(directory, mode, chunk_rows):
     "Run in a fresh process: time one pass, report rows and peak RSS."
-    from lc_transformer.plasticc import LightCurveReader, plasticc_files, read_metadata
+    from lc_transformer.plasticc import ObservationReader, plasticc_files, read_metadata
     from lc_transformer.prepare import prepare_plasticc
     from lc_transformer.data import read_parts_manifest
     base_rss = peak_rss_mb()[0]
     lc_paths, meta_path = plasticc_files(directory)
     start = time.perf_counter()
     if mode == 'read':
-        reader = LightCurveReader(lc_paths, chunk_rows=chunk_rows, metadata=read_metadata(meta_path))
+        reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=read_metadata(meta_path))
         rows = sum(len(batch) for batch in reader)
         objects = reader.n_objects
     elif mode == 'prepare':

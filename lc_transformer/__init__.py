@@ -1,1 +1,7 @@
+"""Transformers for classifying astrophysical transients from multi-band light curves (LSST/PLAsTiCC)."""
 __version__ = "0.1.0"
+
+# The modules that define Keras layers, models, losses and schedules: importing them registers every class
+# with `keras.saving`, so that `import lc_transformer` is enough to reload any saved model. None of them imports
+# the package's plotting modules or seaborn.
+from . import transformer, losses, rnn, classifiers

@@ -5,86 +5,91 @@
 # %% ../nbs/90_pipeline.ipynb #a36d268f
 from __future__ import annotations
 import json, platform, time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
 import keras
-from fastcore.script import call_parse
+from fastcore.script import call_parse, Param
 import lc_transformer
-from .data import load_dataset, split_by_object
+from .data import split_by_object
 from .bazin import simulate_bazin, write_test_data
-from .explore import explore
-from .train import TrainConfig, train_autoencoder
-from .transformer import attention_maps, reconstruct
-from .classifiers import ClassifierConfig, train_classifier_run, final_probabilities
-from .evaluate import metric_vs_time, plot_attention, plot_reconstruction, reconstruction_scores, write_report
+from .plots import explore
+from .train import (Config, DataConfig, ModelSize, Optimisation, AEOptions, TrainConfig, ClassifierConfig,
+                                  run_data, train_autoencoder, train_classifier_run, reconstruction_scores, option, given_options)
+from .transformer import attention_maps, reconstruct, encoder_max_len
+from .classifiers import final_probabilities
+from .evaluate import metric_vs_time, plot_attention, plot_reconstruction, write_report
 
 # %% auto #0
-__all__ = ['PipelineConfig', 'run_pipeline', 'run_cli']
+__all__ = ['CLASSIFIER_RUNS', 'PipelineConfig', 'run_pipeline', 'run_cli']
 
 # %% ../nbs/90_pipeline.ipynb #706be514
+def _pipeline_optimisation(epochs:int, **kwargs) -> Optimisation:
+    return Optimisation(epochs=epochs, batch_size=32, patience=8, **kwargs)
+
 @dataclass
-class PipelineConfig:
-    "Settings of the main job."
-    data: str = 'data/bazin'
+class PipelineConfig(Config):
+    "Settings of the main job: the data, the test split, the four training runs and the evaluation."
     out: str = 'runs/demo'
-    test_fraction: float = 0.2
-    valid_fraction: float = 0.2
     seed: int = 0
-    d_model: int = 32
-    num_layers: int = 2
-    num_heads: int = 4
-    dff: int = 64
-    ae_epochs: int = 40
-    classifier_epochs: int = 60
-    rnn_epochs: int = 40
-    fine_tune_epochs: int = 10
-    batch_size: int = 32
-    patience: int = 8
+    data: DataConfig = field(default_factory=DataConfig)
+    test_fraction: float = 0.2
+    autoencoder: TrainConfig = field(default_factory=lambda: TrainConfig(
+        model=ModelSize(d_model=32, num_layers=2, num_heads=4, dff=64),
+        optimisation=_pipeline_optimisation(40, learning_rate=None)))
+    ae_classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
+        kind='ae', model=AEOptions(fine_tune_epochs=10), optimisation=_pipeline_optimisation(60, jit_compile='auto')))
+    encoder_classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
+        kind='encoder', optimisation=_pipeline_optimisation(60, jit_compile='auto')))
+    rnn: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
+        kind='rnn', optimisation=_pipeline_optimisation(40, jit_compile='auto')))
     days_after_trigger: tuple = (0, 5, 10, 20, 30, 50, 70, 100)
+
+    def __post_init__(self):
+        if not 0 < self.test_fraction < 1: raise ValueError(f"`test_fraction` must be in (0, 1), got {self.test_fraction}")
+        self.days_after_trigger = tuple(self.days_after_trigger)
+
+CLASSIFIER_RUNS = ('ae_classifier', 'encoder_classifier', 'rnn')
 
 # %% ../nbs/90_pipeline.ipynb #91755c95
 def _stage(title, start, verbose):
     if verbose: print(f"\n== {title} ({time.time() - start:.0f} s)", flush=True)
 
+def _save_figure(fig, path):
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
 def run_pipeline(config:PipelineConfig|dict|None=None, verbose:int=2) -> dict:
     "Explore, train the autoencoder and the three classifiers, evaluate on held-out objects, write the report."
-    config = PipelineConfig(**config) if isinstance(config, dict) else (config or PipelineConfig())
+    config = PipelineConfig.from_dict(config) if isinstance(config, dict) else (config or PipelineConfig())
     start, out = time.time(), Path(config.out)
-    out.mkdir(parents=True, exist_ok=True)
-    lcs = load_dataset(config.data)
+    lcs, _ = run_data(config)
+    config.save(out/'config.json')
     _stage(f"data: {lcs}", start, verbose)
     explore(lcs, out/'explore')
     rest, test = split_by_object(lcs, config.test_fraction, seed=config.seed)
     _stage(f"{len(rest)} objects for training and validation, {len(test)} held out for the test", start, verbose)
+    shared = {'seed': config.seed, 'data.source': config.data.source, 'data.valid_fraction': config.data.valid_fraction}
 
-    model_size = dict(d_model=config.d_model, num_layers=config.num_layers, num_heads=config.num_heads, dff=config.dff)
-    common = dict(data=str(config.data), valid_fraction=config.valid_fraction, seed=config.seed,
-                  batch_size=config.batch_size, patience=config.patience)
     _stage("training the Transformer autoencoder", start, verbose)
-    autoencoder, ae_history = train_autoencoder(TrainConfig(**common, **model_size, out=str(out/'autoencoder'),
-                                                            epochs=config.ae_epochs, max_len=max(lcs.n_steps, 64)),
-                                                rest, verbose=verbose)
+    ae_config = config.autoencoder.with_options(**shared, out=str(out/'autoencoder'), max_len=encoder_max_len(lcs.n_steps))
+    autoencoder, _ = train_autoencoder(ae_config, rest, verbose=verbose)
     ae_scores = reconstruction_scores(autoencoder, test)
-    reconstructions = reconstruct(autoencoder, test.flux[:4])
-    for i in range(len(reconstructions)):
-        fig = plot_reconstruction(test, i, reconstructions[i])
-        fig.savefig(out/'explore'/f'reconstruction_{i}.png', dpi=90); plt.close(fig)
+    for i, reconstruction in enumerate(reconstruct(autoencoder, test.flux[:4])):
+        _save_figure(plot_reconstruction(test, i, reconstruction), out/'explore'/f'reconstruction_{i}.png')
     last_encoder_layer = attention_maps(autoencoder, test.flux[:1])['encoder'][-1][0]       # (heads, steps, steps)
-    fig = plot_attention(last_encoder_layer, times=test.times[0] if test.times is not None else None,
-                         observed=test.mask[0].any(-1), title=f'encoder attention, last layer, object {test.object_ids[0]}')
-    fig.savefig(out/'explore'/'attention_encoder.png', dpi=90); plt.close(fig)
+    _save_figure(plot_attention(last_encoder_layer, times=test.times[0] if test.times is not None else None,
+                                observed=test.mask[0].any(-1),
+                                title=f'encoder attention, last layer, object {test.object_ids[0]}'),
+                 out/'explore'/'attention_encoder.png')
 
-    runs = {'ae_classifier': dict(kind='ae', autoencoder=str(out/'autoencoder'/'model.keras'), dff=config.dff,
-                                  epochs=config.classifier_epochs, fine_tune_epochs=config.fine_tune_epochs),
-            'encoder_classifier': dict(kind='encoder', **model_size, epochs=config.classifier_epochs),
-            'rnn': dict(kind='rnn', epochs=config.rnn_epochs)}
     results, seconds = {}, {}
-    for name, settings in runs.items():
+    for name in CLASSIFIER_RUNS:
         _stage(f"training {name}", start, verbose)
-        began = time.time()
-        model, history, _ = train_classifier_run(ClassifierConfig(**common, **settings, out=str(out/name)), rest, verbose=verbose)
+        began, run = time.time(), getattr(config, name).with_options(**shared, out=str(out/name))
+        if run.kind == 'ae': run = run.with_options(autoencoder=str(out/'autoencoder'/'model.keras'))
+        model, history, _ = train_classifier_run(run, rest, verbose=verbose)
         seconds[name] = round(time.time() - began, 1)
         predict = lambda l, model=model: final_probabilities(model, l)
         results[name] = dict(labels=test.labels, probs=predict(test), history=history,
@@ -93,7 +98,7 @@ def run_pipeline(config:PipelineConfig|dict|None=None, verbose:int=2) -> dict:
     report = write_report(out/'report', results, class_names=test.class_names)
     comparison = {name: {k: report['scores'][name][k] for k in ('accuracy', 'macro_f1', 'weighted_log_loss', 'macro_roc_auc')}
                   for name in results}
-    record = dict(config=asdict(config), n_objects=len(lcs), n_test=len(test), autoencoder_test_scores=ae_scores,
+    record = dict(n_objects=len(lcs), n_test=len(test), autoencoder_test_scores=ae_scores,
                   comparison=comparison, training_seconds=seconds, best=max(comparison, key=lambda n: comparison[n]['accuracy']),
                   versions={'lc_transformer': lc_transformer.__version__, 'keras': keras.__version__,
                             'backend': keras.backend.backend(), 'numpy': np.__version__, 'python': platform.python_version()},
@@ -106,17 +111,26 @@ def run_pipeline(config:PipelineConfig|dict|None=None, verbose:int=2) -> dict:
     return record
 
 # %% ../nbs/90_pipeline.ipynb #8337daff
+_PIPELINE = PipelineConfig()
+_EPOCHS = {'ae_epochs': ('autoencoder.epochs',), 'classifier_epochs': ('ae_classifier.epochs', 'encoder_classifier.epochs'),
+           'rnn_epochs': ('rnn.epochs',)}
+
 @call_parse
-def run_cli(data:str='data/bazin', # data source: Bazin directory, PLAsTiCC directory or .npz of prepared light curves
-            out:str='runs/demo', # output directory
-            fresh:int=0, # make a fresh Bazin set of this many objects (in `out`/data) instead of reading `data`
-            seed:int=0, # random seed
-            ae_epochs:int=40, # autoencoder epochs (at most; early stopping)
-            classifier_epochs:int=60, # classifier epochs (at most; early stopping)
-            rnn_epochs:int=40, # RNN epochs (at most; early stopping)
-            verbose:int=2, # 2: one line per epoch, 1: progress bars, 0: only the summary
+def run_cli(config:Param("a config.json of the main job to start from (command-line options override it)", str)=None,
+            data:option(_PIPELINE, 'data.source', "data source: Bazin directory, PLAsTiCC directory or .npz of prepared light curves", str)=None,
+            out:option(_PIPELINE, 'out', "output directory", str)=None,
+            fresh:Param("make a fresh Bazin set of this many objects (in `out`/data) instead of reading `data`", int)=None,
+            seed:option(_PIPELINE, 'seed', "random seed", int)=None,
+            ae_epochs:option(_PIPELINE, 'autoencoder.epochs', "autoencoder epochs (at most; early stopping)", int)=None,
+            classifier_epochs:option(_PIPELINE, 'encoder_classifier.epochs', "epochs of the AE and encoder classifiers (at most; early stopping)", int)=None,
+            rnn_epochs:option(_PIPELINE, 'rnn.epochs', "RNN epochs (at most; early stopping)", int)=None,
+            verbose:Param("2: one line per epoch, 1: progress bars, 0: only the summary", int)=2,
            ):
     "The main job: explore the data, train the autoencoder and three classifiers, evaluate and write the report."
-    if fresh: data = str(write_test_data(simulate_bazin(fresh, seed=seed), Path(out)/'data'))
-    run_pipeline(PipelineConfig(data=data, out=out, seed=seed, ae_epochs=ae_epochs, classifier_epochs=classifier_epochs,
-                                rnn_epochs=rnn_epochs), verbose=verbose)
+    given = given_options(locals())
+    given.pop('fresh', None)
+    paths = {'data': ('data.source',), **_EPOCHS}
+    run = (PipelineConfig.load(config) if config else PipelineConfig()).with_options(
+        **{path: value for name, value in given.items() for path in paths.get(name, (name,))})
+    if fresh: run = run.with_options(**{'data.source': str(write_test_data(simulate_bazin(fresh, seed=run.seed), Path(run.out)/'data'))})
+    run_pipeline(run, verbose=verbose)

@@ -27,7 +27,7 @@ def test_search_runs_resumes_and_logs(tmp_path, repo_root):
     done = table[table.state == 'COMPLETE']
     assert len(done) == 2 and (done.val_mse > 0).all() and (done.val_rmse ** 2 - done.val_mse).abs().max() < 1e-6
     best = json.loads((out/'best_config.json').read_text())
-    assert best['num_heads'] == 2 and best['n_objects'] == 120
+    assert best['model']['num_heads'] == 2 and best['data']['n_objects'] == 120
     runs = sorted(p.name for p in (out/'tensorboard').iterdir() if p.is_dir())
     assert runs == [f'trial_{n:04d}' for n in done.trial]
     events = EventAccumulator(str(out/'tensorboard'/runs[0])).Reload()

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from lc_transformer.data import LightCurves, load_light_curves
-from lc_transformer.plasticc import (LIGHT_CURVE_COLUMNS, METADATA_COLUMNS, PLASTICC_TARGETS, LightCurveReader,
+from lc_transformer.data import PLASTICC_TARGETS
+from lc_transformer.plasticc import (LIGHT_CURVE_COLUMNS, METADATA_COLUMNS, ObservationReader,
                                      plasticc_files, read_metadata)
 from lc_transformer.prepare import prepare_plasticc
 from lc_transformer.simulate import simulate_plasticc_files
@@ -21,7 +22,7 @@ def test_train_files_round_trip(tmp_path, schema, gz):
     assert plasticc_files(tmp_path, 'train') == (lc_paths, meta_path)
 
     meta = read_metadata(meta_path)
-    reader = LightCurveReader(lc_paths, chunk_rows=997, metadata=meta)
+    reader = ObservationReader(lc_paths, chunk_rows=997, metadata=meta)
     rows = pd.concat(reader, ignore_index=True)
     assert reader.schema == schema and meta.attrs['schema'] == schema
     assert reader.n_objects == 120 and rows.object_id.nunique() == 120
@@ -50,31 +51,3 @@ def test_split_test_files_both_schemas_agree(tmp_path):
     np.testing.assert_array_equal(kaggle.object_ids, unblinded.object_ids)
     np.testing.assert_allclose(kaggle.flux, unblinded.flux)
     assert kaggle.labels is None and (unblinded.labels == PLASTICC_TARGETS.index(99)).sum() >= 15
-
-
-def test_reader_refuses_a_truncated_simulated_file(tmp_path):
-    lc_paths, meta_path = simulate_plasticc_files(str(tmp_path), n_objects=300, schema='unblinded', gzip=True)
-    blob = lc_paths[0].read_bytes()
-    lc_paths[0].write_bytes(blob[: len(blob) * 2 // 3])
-    with pytest.raises(ValueError, match='truncated'):
-        for _ in LightCurveReader(lc_paths, chunk_rows=5000): pass
-
-
-def test_streamed_parts_match_in_memory_preparation(tmp_path):
-    from lc_transformer.data import load_dataset, read_parts_manifest
-    from lc_transformer.data import balanced_class_weights
-    simulate_plasticc_files(str(tmp_path / 'sim'), n_objects=150, schema='kaggle', seed=4)
-    whole = prepare_plasticc(tmp_path / 'sim', chunk_rows=3000)
-    parts_dir = prepare_plasticc(tmp_path / 'sim', chunk_rows=3000, save_to=tmp_path / 'parts', load=False)
-    manifest = read_parts_manifest(parts_dir)
-    assert len(manifest['parts']) >= 4 and manifest['n_objects'] == len(whole)
-    assert manifest['info']['dropped'] == 150 - len(whole) and manifest['info']['n_rows'] > 10_000
-    streamed = load_dataset(tmp_path / 'sim', cache=tmp_path / 'parts')       # the cache is read, not rebuilt
-    np.testing.assert_array_equal(streamed.object_ids, whole.object_ids)
-    np.testing.assert_array_equal(streamed.labels, whole.labels)
-    np.testing.assert_array_equal(streamed.flux, whole.flux)
-    np.testing.assert_allclose(streamed.weight, whole.weight, rtol=1e-5, atol=0)
-    assert abs(streamed.weight[streamed.mask].mean() - 1) < 1e-5
-    np.testing.assert_array_equal(balanced_class_weights(streamed.labels, 14), balanced_class_weights(whole.labels, 14))
-    (tmp_path / 'parts' / 'manifest.json').unlink()                           # an unfinished directory is refused
-    with pytest.raises(FileNotFoundError, match='manifest.json'): load_light_curves(tmp_path / 'parts')

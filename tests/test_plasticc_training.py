@@ -1,7 +1,5 @@
-"The whole PLAsTiCC path on a small simulated release: simulate, then train every model straight from the directory."
-import json, shutil, subprocess
-import keras
-import lc_transformer.classifiers  # registers the custom layers (it imports the transformer and RNN modules) for loading
+"The whole PLAsTiCC path on a small simulated release: simulate, train every model straight from the directory, reload each."
+import json, shutil, subprocess, sys, textwrap
 
 def run(*args):
     exe = shutil.which(args[0])
@@ -10,16 +8,32 @@ def run(*args):
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
+RELOAD = textwrap.dedent("""
+    import sys, json
+    import lc_transformer, keras
+    models = {path: keras.saving.load_model(path) for path in sys.argv[1:]}
+    # Keras 3 itself imports matplotlib; the package adds no plotting module of its own, nor seaborn
+    plotting = {'seaborn', 'lc_transformer.plots', 'lc_transformer.evaluate'} & set(sys.modules)
+    assert not plotting, f'plotting modules were imported: {plotting}'
+    print(json.dumps({path: [type(m).__name__, m.get_config()['n_filters'] if type(m).__name__ == 'TransformerAutoencoder'
+                             else m.output_shape[-1]] for path, m in models.items()}))
+""")
+
+
 def test_train_all_models_on_simulated_plasticc(tmp_path):
     data = tmp_path/'plasticc'
     run('lc_simulate_plasticc', data, '--n_objects', 400, '--schema', 'unblinded', '--gzip', '--seed', 1)
     small = ['--d_model', 16, '--num_layers', 1, '--num_heads', 2, '--dff', 16, '--epochs', 1, '--batch_size', 32]
-    run('lc_train_ae', '--data', data, '--out', tmp_path/'ae', *small, '--verbose', 0)
-    assert isinstance(keras.saving.load_model(tmp_path/'ae'/'model.keras'), keras.Model)
-    for kind, extra in [('encoder', small), ('ae', ['--autoencoder', tmp_path/'ae'/'model.keras', '--epochs', 1]),
-                        ('rnn', ['--units', 16, '--epochs', 1])]:
+    run('lc_train_ae', '--data', data, '--out', tmp_path/'autoencoder', *small, '--verbose', 0)
+    kinds = [('encoder', small), ('ae', ['--autoencoder', tmp_path/'autoencoder'/'model.keras', '--epochs', 1]),
+             ('rnn', ['--units', 16, '--epochs', 1])]
+    for kind, extra in kinds:
         run('lc_train_classifier', '--kind', kind, '--data', data, '--out', tmp_path/kind, *extra, '--verbose', 0)
         scores = json.loads((tmp_path/kind/'metrics.json').read_text())
         assert scores['n_objects'] > 50 and 0 <= scores['accuracy'] <= 1
-        model = keras.saving.load_model(tmp_path/kind/'model.keras')
-        assert model.output_shape[-1] == 14        # the 14 PLAsTiCC training classes
+    # every kind of saved model reloads in a fresh process that only imported the package
+    paths = [str(tmp_path/name/'model.keras') for name in ('autoencoder', 'encoder', 'ae', 'rnn')]
+    result = subprocess.run([sys.executable, '-c', RELOAD, *paths], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    reloaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [reloaded[p] for p in paths] == [['TransformerAutoencoder', 6]] + [['Functional', 14]] * 3   # 14 training classes
