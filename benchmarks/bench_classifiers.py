@@ -35,7 +35,7 @@ if __name__ == '__main__':
     autoencoder = TransformerAutoencoder(n_filters=6, d_model=32, num_layers=2, num_heads=4, dff=64, max_len=128)
     autoencoder(lcs.flux[:2])
     ae_classifier = build_ae_classifier(autoencoder, lcs)
-    rnn = build_rnn_classifier(lcs.n_steps, lcs.n_filters, lcs.n_classes)
+    rnn = build_rnn_classifier(lcs)
     for name, model, inputs in [('encoder + FFN (d_model 32, 2 layers, 4 heads)', encoder_ffn, classifier_inputs(lcs, encoder_ffn)),
                                 ('AE classifier (same encoder size)', ae_classifier, classifier_inputs(lcs, ae_classifier)),
                                 ('RNN (2 x GRU 100)', rnn, classifier_inputs(lcs, rnn))]:

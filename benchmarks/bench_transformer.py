@@ -19,7 +19,7 @@ import keras
 from keras import ops
 from lc_transformer.bazin import simulate_bazin
 from lc_transformer.data import model_arrays
-from lc_transformer.transformer import TransformerAutoencoder, reconstruct, reconstruct_naive
+from lc_transformer.transformer import TransformerAutoencoder, autoencoder_inputs, reconstruct, reconstruct_naive
 from lc_transformer.losses import WeightedLoss, make_optimizer
 
 def matmul_peak(n=2048, repeats=10):
@@ -81,11 +81,12 @@ def main():
 
     lcs = simulate_bazin(n_objects=1024, n_days=args.steps - 1, seed=0)
     x, y, w = model_arrays(lcs)
-    xb, yb, wb = x[:batch], y[:batch], w[:batch]
+    inputs = autoencoder_inputs(x, lcs.mask)                  # ours takes the observation mask; the stock baseline the flux alone
+    yb, wb = y[:batch], w[:batch]
     flops = forward_flops(args.steps, 6, size['d_model'], size['num_layers'], size['dff'])
-    builders = {'lc_transformer': lambda: TransformerAutoencoder(**size)}
-    if args.baseline: builders['stock Keras MultiHeadAttention'] = lambda: keras_mha_baseline(args.steps, x.shape[-1], **size)
-    for name, build in builders.items():
+    builders = {'lc_transformer': (lambda: TransformerAutoencoder(**size), {k: v[:batch] for k, v in inputs.items()})}
+    if args.baseline: builders['stock Keras MultiHeadAttention'] = (lambda: keras_mha_baseline(args.steps, x.shape[-1], **size), x[:batch])
+    for name, (build, xb) in builders.items():
         for jit_compile in map(bool, args.jit):
             keras.utils.set_random_seed(0)
             trained = build()
@@ -102,18 +103,19 @@ def main():
 
     model = TransformerAutoencoder(**size)
     model.compile(jit_compile=False)
-    model.predict(x[:256], batch_size=256, verbose=0)
-    forward = timed(lambda: model.predict(x, batch_size=256, verbose=0), 1)
+    model.predict({k: v[:256] for k, v in inputs.items()}, batch_size=256, verbose=0)
+    forward = timed(lambda: model.predict(inputs, batch_size=256, verbose=0), 1)
     print(f"teacher-forced forward pass: {len(x) / forward:.0f} light curves/s (seed: 128)")
 
     n_fast = 512
-    reconstruct(model, x[:8], batch_size=8)   # warm-up
-    fast = timed(lambda: reconstruct(model, x[:n_fast], batch_size=n_fast), 1) / n_fast
-    naive = timed(lambda: reconstruct_naive(model, x[:args.naive]), 1) / args.naive
+    mask = lcs.mask
+    reconstruct(model, x[:8], mask[:8], batch_size=8)   # warm-up
+    fast = timed(lambda: reconstruct(model, x[:n_fast], mask[:n_fast], batch_size=n_fast), 1) / n_fast
+    naive = timed(lambda: reconstruct_naive(model, x[:args.naive], mask[:args.naive]), 1) / args.naive
     print(f"reconstruction: batched incremental {1e3 * fast:.2f} ms per light curve ({n_fast} at once); "
           f"naive loop (batched, {args.naive} at once) {1e3 * naive:.0f} ms per light curve; seed 23 s: "
           f"{23 / fast:.0f}x faster")
-    difference = np.abs(reconstruct(model, x[:2]) - reconstruct_naive(model, x[:2])).max()
+    difference = np.abs(reconstruct(model, x[:2], mask[:2]) - reconstruct_naive(model, x[:2], mask[:2])).max()
     print(f"max |incremental - naive| on 2 light curves: {difference:.2e}; load average {os.getloadavg()[0]:.2f}")
 
 if __name__ == '__main__': main()

@@ -50,6 +50,11 @@ def _filter_wavelengths(n_filters):
     "Wavelengths (nm) of the filters: LSST's, rounded down to whole nm, for 6 filters; evenly spread otherwise."
     return np.floor(LSST_WAVELENGTHS_NM) if n_filters == 6 else np.linspace(350, 1000, n_filters)
 
+def _days_since_first_observation(mask):
+    "Times `(n_objects, n_steps)` of a daily grid, in days since each object's first observed step."
+    first = mask.any(axis=2).argmax(axis=1)
+    return (np.arange(mask.shape[1])[None] - first[:, None]).astype(np.float32)
+
 def _keep_mask(n_objects, n_days, n_filters, drop_fraction, rng):
     "Boolean `(n_objects, n_days, n_filters)`: `round((1-drop_fraction)*n_days)` random days kept per filter (>= 1)."
     n_keep = max(1, int(round((1 - drop_fraction) * n_days)))
@@ -86,16 +91,15 @@ def simulate_bazin(n_objects:int=10_000, # number of light curves
     pad = lambda a: np.concatenate([np.zeros_like(a[:, :1]), a], axis=1)   # the leading zero step
     observed, model, mask = pad(observed).astype(np.float32), pad(model).astype(np.float32), pad(mask)
     lo, hi = minmax_constants(observed, mask)
-    times = np.broadcast_to(np.arange(-1, n_days, dtype=np.float32), (n_objects, n_days + 1))
     return LightCurves(minmax_normalise(observed, mask, lo, hi), mask=mask, labels=labels, norm_min=lo, norm_max=hi,
-                       times=times, true_flux=minmax_normalise(model, mask, lo, hi), filters=_filter_names(n_filters),
+                       times=_days_since_first_observation(mask), true_flux=minmax_normalise(model, mask, lo, hi), filters=_filter_names(n_filters),
                        class_names=tuple(f'class {k}' for k in range(n_classes)))
 
 # %% ../nbs/01_bazin.ipynb #6b72083f
 TEST_DATA_FILES = ('lc_data.npy', 'real_lc_data.npy', 'label.npy', 'weightmap.npy', 'min_max.txt')
 
 def write_test_data(lcs:LightCurves, directory) -> Path:
-    "Write `lcs` as the five files of the original test data into `directory`."
+    "Write `lcs` as the five files of the original test data into `directory` (the mask as `weightmap.npy`)."
     if lcs.labels is None or lcs.true_flux is None or not lcs.is_normalised:
         raise ValueError("test data needs normalised light curves with labels and true_flux")
     directory = Path(directory)
@@ -104,11 +108,31 @@ def write_test_data(lcs:LightCurves, directory) -> Path:
     np.save(directory/'real_lc_data.npy', lcs.true_flux)
     np.save(directory/'label.npy', lcs.labels)
     np.save(directory/'weightmap.npy', lcs.mask.astype(np.float32))
-    np.savetxt(directory/'min_max.txt', np.stack([lcs.norm_min, lcs.norm_max], axis=1), fmt='%.7g')
+    np.savetxt(directory/'min_max.txt', np.stack([lcs.norm_min, lcs.norm_max], axis=1), fmt='%.9g')   # float32 exactly
     return directory
 
+def _read_min_max(path, n_objects) -> tuple[np.ndarray, np.ndarray]:
+    "Per-object `(norm_min, norm_max)` from a `min_max.txt` of either layout: global (2 numbers) or per object `(n, 2)`."
+    values = np.loadtxt(path, ndmin=2)
+    if values.size == 2: return np.full(n_objects, values.flat[0]), np.full(n_objects, values.flat[1])
+    if values.shape != (n_objects, 2):
+        raise ValueError(f"{path} has shape {values.shape}, expected 2 numbers (global min and max) or ({n_objects}, 2) "
+                         "(min and max of each object)")
+    return values[:, 0], values[:, 1]
+
+def _read_labels(path) -> np.ndarray:
+    "Integer class indices from `label.npy`, which may hold floats of whole numbers."
+    labels = np.load(path, allow_pickle=False)
+    if np.issubdtype(labels.dtype, np.floating):
+        fractional = labels != np.round(labels)
+        if fractional.any():
+            i = int(np.argmax(fractional))
+            raise ValueError(f"{path}: label {labels[i]} (index {i}) is not a whole number: expected class indices")
+        labels = labels.astype(np.int64)
+    return labels
+
 def load_test_data(directory) -> LightCurves:
-    "Read the five test-data files from `directory` into `LightCurves`."
+    "Read the five test-data files from `directory` (this library's or the original code's) into `LightCurves`."
     directory = Path(directory)
     missing = [name for name in TEST_DATA_FILES if not (directory/name).exists()]
     if missing: raise FileNotFoundError(f"test data in {directory} lacks {', '.join(missing)}")
@@ -116,16 +140,13 @@ def load_test_data(directory) -> LightCurves:
     weightmap = np.load(directory/'weightmap.npy', allow_pickle=False)
     if weightmap.shape != flux.shape:
         raise ValueError(f"weightmap.npy has shape {weightmap.shape}, lc_data.npy {flux.shape}")
-    min_max = np.loadtxt(directory/'min_max.txt', ndmin=2)
-    if min_max.shape != (len(flux), 2):
-        raise ValueError(f"min_max.txt has shape {min_max.shape}, expected ({len(flux)}, 2)")
-    n_days, n_filters = flux.shape[1] - 1, flux.shape[2]
-    n_classes = int(np.load(directory/'label.npy', allow_pickle=False).max()) + 1
-    return LightCurves(flux, mask=weightmap > 0, weight=weightmap, labels=np.load(directory/'label.npy', allow_pickle=False),
-                       norm_min=min_max[:, 0], norm_max=min_max[:, 1],
+    mask = weightmap > 0                                     # a 0/1 map is the mask; other maps are weights
+    norm_min, norm_max = _read_min_max(directory/'min_max.txt', len(flux))
+    labels = _read_labels(directory/'label.npy')
+    return LightCurves(flux, mask=mask, weight=weightmap, labels=labels, norm_min=norm_min, norm_max=norm_max,
                        true_flux=np.load(directory/'real_lc_data.npy', allow_pickle=False),
-                       times=np.broadcast_to(np.arange(-1, n_days, dtype=np.float32), flux.shape[:2]),
-                       filters=_filter_names(n_filters), class_names=tuple(f'class {k}' for k in range(n_classes)))
+                       times=_days_since_first_observation(mask), filters=_filter_names(flux.shape[2]),
+                       class_names=tuple(f'class {k}' for k in range(int(labels.max()) + 1)))
 
 # %% ../nbs/01_bazin.ipynb #526ba321
 @call_parse

@@ -12,11 +12,12 @@ from .data import LightCurves
 from .transformer import (TransformerAutoencoder, TransformerEncoder, ObservedSteps, encoder_max_len,
                                         large_negative)
 from .losses import KLSparsity
-from .rnn import classifier_inputs, extra_inputs, resolve_class_weights, predict_final
+from .rnn import classifier_inputs, extra_input, resolve_class_weights
+from .rnn import final_probabilities   # every classifier's predictions, also importable from here
 
 # %% auto #0
 __all__ = ['MaskedMaxPool', 'load_autoencoder', 'build_ae_classifier', 'build_encoder_classifier', 'train_classifier',
-           'fine_tune', 'predict_proba', 'final_probabilities']
+           'fine_tune']
 
 # %% ../nbs/21_classifiers.ipynb #cff51774
 @keras.saving.register_keras_serializable(package='lc_transformer')
@@ -33,31 +34,24 @@ class MaskedMaxPool(layers.Layer):
         return None
 
 # %% ../nbs/21_classifiers.ipynb #1b428af5
-def _classifier(encoder, n_steps, n_filters, n_classes, n_extra, dff, dropout, extra_normaliser, name):
+def _classifier(encoder, train_lcs, dff, dropout, use_extra, name):
     "Functional model: `{'flux', 'mask'[, 'extra']}` -> frozen-or-not `encoder` -> head -> class probabilities."
-    if int(n_classes) != n_classes or n_classes < 2: raise ValueError(f"`n_classes` must be an integer >= 2, got {n_classes}")
+    n_classes = train_lcs.n_classes
+    if n_classes is None or n_classes < 2: raise ValueError(f"the training light curves need labels of >= 2 classes, got {n_classes}")
     if not 0 <= dropout < 1: raise ValueError(f"`dropout` must be in [0, 1), got {dropout}")
-    flux, observed = keras.Input((n_steps, n_filters), name='flux'), keras.Input((n_steps, n_filters), name='mask')
+    shape = (train_lcs.n_steps, train_lcs.n_filters)
+    flux, observed = keras.Input(shape, name='flux'), keras.Input(shape, name='mask')
     inputs = {'flux': flux, 'mask': observed}
-    step_mask = ObservedSteps(name='observed_steps')(observed)                  # (batch, steps)
-    x = encoder(flux, mask=step_mask)                                           # (batch, steps, d_model), masked
+    x = encoder([flux, observed])                                               # (batch, steps, d_model), masked
     x = layers.Dense(dff, activation='relu', name='head_dense_1')(x)            # the mask flows on
     x = layers.Dropout(dropout, name='head_dropout')(x)
     x = layers.Dense(dff, activation='relu', name='head_dense_2')(x)
-    x = MaskedMaxPool(name='max_over_time')(x, mask=step_mask)                  # (batch, dff), no mask
-    if n_extra:
-        inputs['extra'] = keras.Input((n_extra,), name='extra')
-        x = layers.Concatenate(name='with_extra')([x, extra_normaliser(inputs['extra'])])
+    x = MaskedMaxPool(name='max_over_time')(x, mask=ObservedSteps(name='observed_steps')(observed))   # (batch, dff)
+    if use_extra:
+        inputs['extra'], extra = extra_input(train_lcs)
+        x = layers.Concatenate(name='with_extra')([x, extra])
     probs = layers.Dense(n_classes, activation='softmax', name='class_probabilities')(x)
     return keras.Model(inputs, probs, name=name)
-
-def _extra_normaliser(train_lcs):
-    "A `Normalization` layer fitted on the training set's extra inputs (None if there are none)."
-    extra = extra_inputs(train_lcs)
-    if not extra.shape[1]: return None
-    normaliser = layers.Normalization(name='extra_normalisation')
-    normaliser.adapt(extra)
-    return normaliser
 
 # %% ../nbs/21_classifiers.ipynb #eca0ceff
 def _is_autoencoder(model) -> bool:
@@ -78,15 +72,14 @@ def build_ae_classifier(autoencoder, # a trained `TransformerAutoencoder` or its
                         dff:int=64, # width of the head's dense layers
                         dropout:float=0.1, # head dropout
                         freeze:bool=True, # freeze the encoder's weights
+                        use_extra:bool=True, # take the per-object `extra` inputs (amplitudes, features)
                        ) -> keras.Model:
     "Classifier made of the autoencoder's (frozen) encoder and a feed-forward head."
     encoder = load_autoencoder(autoencoder).encoder
     if encoder.n_filters != train_lcs.n_filters:
         raise ValueError(f"the autoencoder takes {encoder.n_filters} filters, the light curves have {train_lcs.n_filters}")
     encoder.trainable = not freeze
-    normaliser = _extra_normaliser(train_lcs)
-    return _classifier(encoder, train_lcs.n_steps, train_lcs.n_filters, train_lcs.n_classes,
-                       0 if normaliser is None else extra_inputs(train_lcs).shape[1], dff, dropout, normaliser, 'ae_classifier')
+    return _classifier(encoder, train_lcs, dff, dropout, use_extra, 'ae_classifier')
 
 # %% ../nbs/21_classifiers.ipynb #be218b14
 def build_encoder_classifier(train_lcs:LightCurves, # training light curves (shape, classes, extra-input statistics)
@@ -94,14 +87,13 @@ def build_encoder_classifier(train_lcs:LightCurves, # training light curves (sha
                              dropout:float=0.1, embed:bool=True,
                              kld_alpha:float=0., # weight of the KL sparsity penalty (0: none)
                              kld_rho:float=0.05, # its target weight magnitude
+                             use_extra:bool=True, # take the per-object `extra` inputs (amplitudes, features)
                             ) -> keras.Model:
     "Transformer encoder + feed-forward head, trained end to end from light curves to labels."
     regulariser = KLSparsity(kld_alpha, kld_rho) if kld_alpha > 0 else None
     encoder = TransformerEncoder(train_lcs.n_filters, d_model, num_layers, num_heads, dff, dropout, embed,
                                  max_len=encoder_max_len(train_lcs.n_steps), first_kernel_regularizer=regulariser, name='encoder')
-    normaliser = _extra_normaliser(train_lcs)
-    return _classifier(encoder, train_lcs.n_steps, train_lcs.n_filters, train_lcs.n_classes,
-                       0 if normaliser is None else extra_inputs(train_lcs).shape[1], dff, dropout, normaliser, 'encoder_classifier')
+    return _classifier(encoder, train_lcs, dff, dropout, use_extra, 'encoder_classifier')
 
 # %% ../nbs/21_classifiers.ipynb #dac24e86
 def _labelled_arrays(model, lcs, n_classes, class_weights):
@@ -136,11 +128,4 @@ def fine_tune(model:keras.Model, train_lcs:LightCurves, valid_lcs:LightCurves|No
     model.get_layer('encoder').trainable = True
     return train_classifier(model, train_lcs, valid_lcs, epochs=epochs, learning_rate=learning_rate, **kwargs)
 
-def predict_proba(model:keras.Model, lcs:LightCurves, batch_size:int=1024) -> np.ndarray:
-    "Class probabilities `(n_objects, n_classes)`."
-    return np.asarray(model.predict(classifier_inputs(lcs, model), batch_size=batch_size, verbose=0))
 
-# %% ../nbs/21_classifiers.ipynb #635c273e
-def final_probabilities(model:keras.Model, lcs:LightCurves, batch_size:int=1024) -> np.ndarray:
-    "Class probabilities `(n_objects, n_classes)` of a Transformer classifier, or of an RNN at its last step."
-    return predict_final(model, lcs, batch_size) if len(model.output_shape) == 3 else predict_proba(model, lcs, batch_size)

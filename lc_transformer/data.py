@@ -12,10 +12,12 @@ import numpy as np
 # %% auto #0
 __all__ = ['LSST_FILTERS', 'LSST_WAVELENGTHS_NM', 'FILTER_COLOURS', 'PLASTICC_CLASS_NAMES', 'PLASTICC_TRAIN_COUNTS',
            'PLASTICC_TRAIN_TARGETS', 'PLASTICC_TARGETS', 'PLASTICC_WEIGHTS', 'UNBLINDED_CLASS_99', 'GALACTIC_TARGETS',
-           'PARTS_MANIFEST', 'challenge_target', 'LightCurves', 'minmax_constants', 'minmax_normalise',
-           'minmax_denormalise', 'normalise', 'denormalise', 'normalise_errors', 'weights_from_errors',
-           'weights_from_mask', 'split_by_object', 'balanced_class_weights', 'model_arrays', 'to_dataset',
-           'save_light_curves', 'load_light_curves', 'LightCurvePartWriter', 'read_parts_manifest']
+           'COPY_ID_STRIDE', 'PARTS_MANIFEST', 'challenge_target', 'LightCurves', 'minmax_constants',
+           'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise', 'normalise_errors',
+           'weights_from_errors', 'weights_from_mask', 'keep_observed', 'observed_until', 'concat_light_curves',
+           'object_positions', 'select_objects', 'add_copies', 'random_truncations', 'split_by_object',
+           'balanced_class_weights', 'model_arrays', 'to_dataset', 'save_light_curves', 'load_light_curves',
+           'LightCurvePartWriter', 'read_parts_manifest']
 
 # %% ../nbs/00_data.ipynb #1afe01ba
 LSST_FILTERS = ('u', 'g', 'r', 'i', 'z', 'y')
@@ -76,17 +78,20 @@ def _as_float32(name, arr):
 class LightCurves:
     "Light curves on a common grid `(n_objects, n_steps, n_filters)`, with mask, weights, labels and normalisation."
     flux: np.ndarray                      # (n_objects, n_steps, n_filters), 0 where not observed
-    mask: np.ndarray | None = None        # bool, True where observed; default `flux != 0`
-    weight: np.ndarray | None = None      # per-point loss weights; default the mask
+    mask: np.ndarray                      # bool, True where observed: the only truth about what was observed
+    weight: np.ndarray | None = None      # per-point loss weights, 0 where not observed; default the mask
     labels: np.ndarray | None = None      # (n_objects,) class indices
     norm_min: np.ndarray | None = None    # (n_objects,) normalisation constants
     norm_max: np.ndarray | None = None
     object_ids: np.ndarray | None = None  # (n_objects,) unique ids; default 0..n-1
-    times: np.ndarray | None = None       # (n_objects, n_steps)
+    times: np.ndarray | None = None       # (n_objects, n_steps) days since each object's trigger
     true_flux: np.ndarray | None = None   # noiseless model light curves, same shape as `flux`
     features: np.ndarray | None = None    # (n_objects, n_features) extra per-object features
+    targets: np.ndarray | None = None     # (n_objects,) raw PLAsTiCC target codes (42, 991, ...)
+    source_ids: np.ndarray | None = None  # (n_objects,) id of the object each light curve was made from
     feature_names: tuple = ()
     class_names: tuple | None = None
+    class_codes: tuple | None = None      # PLAsTiCC target code of each class index
     filters: tuple = LSST_FILTERS
 
     def __post_init__(self):
@@ -98,22 +103,11 @@ class LightCurves:
         self.filters = tuple(self.filters)
         if len(self.filters) != f:
             raise ValueError(f"`flux` has {f} filters but `filters` names {len(self.filters)}: {self.filters}")
-        if self.mask is None: self.mask = self.flux != 0
-        self.mask = np.asarray(self.mask)
-        if self.mask.dtype != bool: raise ValueError(f"`mask` must be boolean, got dtype {self.mask.dtype}")
-        _require_shape('mask', self.mask, (n, s, f))
-        self.weight = self.mask.astype(np.float32) if self.weight is None else _as_float32('weight', self.weight)
-        _require_shape('weight', self.weight, (n, s, f))
-        if (self.weight < 0).any(): raise ValueError(f"`weight` has negative values (min {self.weight.min()})")
-        self.weight = np.where(self.mask, self.weight, np.float32(0))
-        if self.object_ids is None: self.object_ids = np.arange(n)
-        self.object_ids = np.asarray(self.object_ids)
-        if not np.issubdtype(self.object_ids.dtype, np.integer):
-            raise ValueError(f"`object_ids` must be integers, got dtype {self.object_ids.dtype}")
-        self.object_ids = self.object_ids.astype(np.int64)
-        _require_shape('object_ids', self.object_ids, (n,))
+        self._check_mask_and_weight()
+        self.object_ids = self._ids('object_ids', np.arange(n) if self.object_ids is None else self.object_ids)
         ids, counts = np.unique(self.object_ids, return_counts=True)
         if (counts > 1).any(): raise ValueError(f"`object_ids` are not unique: {ids[counts > 1][:5].tolist()} repeat")
+        if self.source_ids is not None: self.source_ids = self._ids('source_ids', self.source_ids)
         self._check_labels()
         self._check_norm()
         if self.times is not None:
@@ -128,6 +122,30 @@ class LightCurves:
             self.feature_names = tuple(self.feature_names) or tuple(f'feature_{i}' for i in range(self.features.shape[1]))
             if len(self.feature_names) != self.features.shape[1]:
                 raise ValueError(f"`features` has {self.features.shape[1]} columns, `feature_names` {len(self.feature_names)}")
+        self._check_targets()
+
+    def _check_mask_and_weight(self):
+        n = len(self.flux)
+        self.mask = np.asarray(self.mask)
+        if self.mask.dtype != bool: raise ValueError(f"`mask` must be boolean, got dtype {self.mask.dtype}")
+        _require_shape('mask', self.mask, self.flux.shape)
+        empty = ~self.mask.reshape(n, -1).any(axis=1)
+        if empty.any():
+            raise ValueError(f"{int(empty.sum())} light curve(s) have no observed point (first: index {int(np.argmax(empty))}): "
+                             "expected at least one True in the mask of every object")
+        self.weight = self.mask.astype(np.float32) if self.weight is None else _as_float32('weight', self.weight)
+        _require_shape('weight', self.weight, self.flux.shape)
+        if (self.weight < 0).any(): raise ValueError(f"`weight` has negative values (min {self.weight.min()})")
+        stray = (self.weight > 0) & ~self.mask
+        if stray.any():
+            raise ValueError(f"`weight` is positive on {int(stray.sum())} cell(s) that the mask says are not observed "
+                             f"(first at index {tuple(int(i) for i in np.argwhere(stray)[0])}): expected 0 there")
+
+    def _ids(self, name, ids):
+        ids = np.asarray(ids)
+        if not np.issubdtype(ids.dtype, np.integer): raise ValueError(f"`{name}` must be integers, got dtype {ids.dtype}")
+        _require_shape(name, ids, (len(self.flux),))
+        return ids.astype(np.int64)
 
     def _check_labels(self):
         if self.labels is None: return
@@ -151,6 +169,21 @@ class LightCurves:
         _require_shape('norm_max', self.norm_max, (len(self.flux),))
         if (self.norm_max < self.norm_min).any(): raise ValueError("`norm_max` is below `norm_min` for some objects")
 
+    def _check_targets(self):
+        if self.targets is not None: self.targets = self._ids('targets', self.targets)
+        if self.class_codes is None: return
+        self.class_codes = tuple(int(c) for c in self.class_codes)
+        if self.labels is not None and self.labels.max() >= len(self.class_codes):
+            raise ValueError(f"`labels` has class index {self.labels.max()} but only {len(self.class_codes)} class codes")
+        if self.class_names is not None and len(self.class_codes) != len(self.class_names):
+            raise ValueError(f"`class_codes` has {len(self.class_codes)} codes, `class_names` {len(self.class_names)} names")
+        if self.labels is None or self.targets is None: return
+        wrong = challenge_target(self.targets) != np.asarray(self.class_codes)[self.labels]
+        if wrong.any():
+            i = int(np.argmax(wrong))
+            raise ValueError(f"{int(wrong.sum())} object(s) have a label that disagrees with their target (first: index {i}, "
+                             f"target {self.targets[i]}, label {self.labels[i]} = class code {self.class_codes[self.labels[i]]})")
+
     def __len__(self): return len(self.flux)
     @property
     def n_steps(self): return self.flux.shape[1]
@@ -160,6 +193,7 @@ class LightCurves:
     def n_classes(self):
         "Number of classes: from `class_names` if known, else from the labels."
         if self.class_names is not None: return len(self.class_names)
+        if self.class_codes is not None: return len(self.class_codes)
         return None if self.labels is None else int(self.labels.max()) + 1
     @property
     def is_normalised(self): return self.norm_min is not None
@@ -172,7 +206,7 @@ class LightCurves:
         return replace(self, **per_object)
 
     def __repr__(self):
-        extra = [n for n in ('labels', 'times', 'true_flux', 'features') if getattr(self, n) is not None]
+        extra = [n for n in ('labels', 'targets', 'source_ids', 'times', 'true_flux', 'features') if getattr(self, n) is not None]
         return (f"LightCurves({len(self)} objects, {self.n_steps} steps, filters {''.join(self.filters)}, "
                 f"{self.mask.mean():.1%} observed, {'normalised' if self.is_normalised else 'raw'}"
                 + (f", with {', '.join(extra)}" if extra else '') + ')')
@@ -249,21 +283,127 @@ def weights_from_mask(mask:np.ndarray) -> np.ndarray:
     return np.asarray(mask, dtype=np.float32)
 
 # %% ../nbs/00_data.ipynb #e36494dc
+def keep_observed(lcs:LightCurves, keep:np.ndarray, # bool, (n_objects, n_steps) or (n_objects, n_steps, n_filters)
+                 ) -> LightCurves:
+    "Copy of `lcs` observing only the observed cells inside `keep`, renormalised on them (weights follow) if normalised."
+    keep = np.asarray(keep, bool)
+    mask = lcs.mask & (keep[:, :, None] if keep.ndim == 2 else keep)
+    cut = lambda lc: replace(lc, mask=mask, flux=np.where(mask, lc.flux, np.float32(0)), weight=np.where(mask, lc.weight, np.float32(0)),
+                             true_flux=None if lc.true_flux is None else np.where(mask, lc.true_flux, np.float32(0)))
+    if not lcs.is_normalised: return cut(lcs)
+    normed = normalise(cut(denormalise(lcs)))
+    if np.array_equal(lcs.weight, lcs.mask): return normed                 # mask weights stay the mask
+    weighted = normed.weight > 0
+    err = np.where(weighted, 1 / np.sqrt(np.where(weighted, normed.weight, 1)), np.float32(1))   # in the old units
+    span = lcs.norm_max - lcs.norm_min
+    raw_err = minmax_denormalise(err, np.zeros_like(span), span)           # an error scales like a flux, without offset
+    return replace(normed, weight=weights_from_errors(normalise_errors(raw_err, normed.norm_min, normed.norm_max),
+                                                      weighted, mean_one=False))
+
+def _first_last_times(lcs):
+    "Time of the first and of the last observed point of each object."
+    if lcs.times is None: raise ValueError("these light curves have no `times` (days since each object's trigger)")
+    seen = lcs.mask.any(axis=2)
+    return np.where(seen, lcs.times, np.inf).min(axis=1), np.where(seen, lcs.times, -np.inf).max(axis=1)
+
+def observed_until(lcs:LightCurves, days, # days since each object's trigger: a number or `(n_objects,)`
+                  ) -> LightCurves:
+    "`lcs` as known `days` after each trigger: later points unobserved, renormalised on the past points if normalised."
+    first, _ = _first_last_times(lcs)
+    days = np.asarray(days, np.float64)
+    if days.shape not in ((), (len(lcs),)): raise ValueError(f"`days` has shape {days.shape}, expected () or ({len(lcs)},)")
+    _require_finite('days', days)
+    days = np.broadcast_to(days, (len(lcs),))
+    early = days < first
+    if early.any():
+        i = int(np.argmax(early))
+        raise ValueError(f"`days` is before the first observation of {int(early.sum())} object(s) (first: index {i}, "
+                         f"days {days[i]:g} < first observation at {first[i]:g}): nothing would be left to classify")
+    return keep_observed(lcs, lcs.times <= days[:, None])
+
+# %% ../nbs/00_data.ipynb #bcb945a1
+COPY_ID_STRIDE = 10**12
+"Object ids at or above this mark augmented copies (see `add_copies`)."
+
+def concat_light_curves(parts:list[LightCurves]) -> LightCurves:
+    "One `LightCurves` from several with the same steps, filters, names and fields, objects in order."
+    if not parts: raise ValueError("no light curves to concatenate")
+    first = parts[0]
+    arrays = [f.name for f in fields(first) if isinstance(getattr(first, f.name), np.ndarray)]
+    for i, p in enumerate(parts[1:], 1):
+        differ = [f.name for f in fields(first) if (f.name in arrays) != isinstance(getattr(p, f.name), np.ndarray)
+                  or (f.name not in arrays and getattr(p, f.name) != getattr(first, f.name))]
+        if differ: raise ValueError(f"part {i} differs from part 0 in {differ}: expected the same fields and names")
+    return replace(first, **{k: np.concatenate([getattr(p, k) for p in parts]) for k in arrays})
+
+def object_positions(lcs:LightCurves, object_ids) -> np.ndarray:
+    "The positions in `lcs` of the objects with these ids, in this order; an id that `lcs` lacks is an error."
+    object_ids = np.asarray(object_ids, np.int64)
+    order = np.argsort(lcs.object_ids)
+    at = order[np.minimum(np.searchsorted(lcs.object_ids, object_ids, sorter=order), len(order) - 1)]
+    unknown = lcs.object_ids[at] != object_ids
+    if unknown.any():
+        raise ValueError(f"{int(unknown.sum())} object ids are not in the light curves (e.g. {object_ids[unknown][:5].tolist()})")
+    return at
+
+def select_objects(lcs:LightCurves, object_ids) -> LightCurves:
+    "The objects of `lcs` with these ids, in this order."
+    return lcs[object_positions(lcs, object_ids)]
+
+def add_copies(lcs:LightCurves, # the originals (possibly with copies already)
+               copies:list[LightCurves], # augmented versions of objects of `lcs`, still with the ids of their objects
+               keep_original:bool=True, # return the originals followed by the copies, or the copies only
+              ) -> LightCurves:
+    "The copies as new objects with fresh ids, linked to their source in `source_ids`, after the originals."
+    if (lcs.object_ids < 0).any(): raise ValueError(f"object id {lcs.object_ids.min()} is negative: copies need ids >= 0")
+    sources = lcs.object_ids if lcs.source_ids is None else lcs.source_ids
+    stride = (int(lcs.object_ids.max()) // COPY_ID_STRIDE + 1) * COPY_ID_STRIDE
+    parts = [replace(lcs, source_ids=sources)] if keep_original else []
+    for c, copy in enumerate(copies, 1):
+        where = object_positions(lcs, copy.object_ids)
+        parts.append(replace(copy, object_ids=copy.object_ids + c * stride, source_ids=sources[where]))
+    return concat_light_curves(parts)
+
+def random_truncations(lcs:LightCurves, n_copies:int, # truncated copies per object
+                       seed:int=0, # random seed for the cut times
+                       min_days:float=0., # earliest cut, in days since the trigger
+                      ) -> LightCurves:
+    "The originals followed by `n_copies` copies of each object cut at random times (`observed_until`), linked to their source."
+    if n_copies < 1: raise ValueError(f"`n_copies` must be at least 1, got {n_copies}")
+    first, last = _first_last_times(lcs)
+    low = np.clip(min_days, first, last)
+    rng = np.random.default_rng(seed)
+    return add_copies(lcs, [observed_until(lcs, rng.uniform(low, last)) for _ in range(n_copies)])
+
+# %% ../nbs/00_data.ipynb #ae15fbe8
 def split_by_object(lcs:LightCurves,
-                    valid_fraction:float=0.2, # fraction of objects that go to validation
+                    valid_fraction:float=0.2, # fraction of source objects that go to validation
                     seed:int=0, # random seed: the same seed gives the same split
                     stratify:bool=True, # split each class in the same proportion (needs labels)
                    ) -> tuple[LightCurves, LightCurves]: # train, validation
-    "Reproducible split of `lcs` into training and validation objects."
+    "Reproducible split of `lcs` into training and validation objects, every copy on the side of its source."
     if not 0 < valid_fraction < 1: raise ValueError(f"`valid_fraction` must be in (0, 1), got {valid_fraction}")
+    if lcs.source_ids is None and (lcs.object_ids >= COPY_ID_STRIDE).any():
+        i = int(np.argmax(lcs.object_ids >= COPY_ID_STRIDE))
+        raise ValueError(f"object id {lcs.object_ids[i]} (index {i}) marks an augmented copy (ids >= {COPY_ID_STRIDE}) but "
+                         "`source_ids` is None: without the link to their source, copies could land on the other side of "
+                         "the split; make copies with `add_copies` or set `source_ids`")
+    sources, first, of_source = np.unique(lcs.object_ids if lcs.source_ids is None else lcs.source_ids,
+                                          return_index=True, return_inverse=True)   # sorted: independent of the order
     rng = np.random.default_rng(seed)
-    order = np.argsort(lcs.object_ids, kind='stable')  # independent of the input order
-    groups = [order[lcs.labels[order] == c] for c in np.unique(lcs.labels)] if stratify and lcs.labels is not None else [order]
+    if stratify and lcs.labels is not None:
+        source_labels = lcs.labels[first]
+        mixed = source_labels[of_source] != lcs.labels
+        if mixed.any():
+            i = int(np.argmax(mixed))
+            raise ValueError(f"object {i} has label {lcs.labels[i]} but its source {sources[of_source[i]]} has label "
+                             f"{source_labels[of_source[i]]}: copies must keep their source's class")
+        groups = [np.flatnonzero(source_labels == c) for c in np.unique(source_labels)]
+    else: groups = [np.arange(len(sources))]
     valid = np.concatenate([rng.permutation(g)[:int(round(valid_fraction * len(g)))] for g in groups])
-    is_valid = np.zeros(len(lcs), bool)
-    is_valid[valid] = True
+    is_valid = np.isin(of_source, valid)
     if is_valid.all() or not is_valid.any():
-        raise ValueError(f"a split of {len(lcs)} objects with valid_fraction={valid_fraction} leaves one side empty")
+        raise ValueError(f"a split of {len(sources)} source objects with valid_fraction={valid_fraction} leaves one side empty")
     return lcs[~is_valid], lcs[is_valid]
 
 # %% ../nbs/00_data.ipynb #d24fdfd3
@@ -302,15 +442,17 @@ def to_dataset(lcs:LightCurves,
     return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/00_data.ipynb #497f3ea5
-_ARRAY_FIELDS = ('flux', 'mask', 'weight', 'labels', 'norm_min', 'norm_max', 'object_ids', 'times', 'true_flux', 'features')
-_NAME_FIELDS = ('feature_names', 'class_names', 'filters')
+_ARRAY_FIELDS = ('flux', 'mask', 'weight', 'labels', 'norm_min', 'norm_max', 'object_ids', 'times', 'true_flux', 'features',
+                 'targets', 'source_ids')
+_NAME_FIELDS = ('feature_names', 'class_names', 'class_codes', 'filters')
 
 def save_light_curves(lcs:LightCurves, path) -> Path:
     "Write `lcs` to a compressed `.npz` file at `path` (suffix added if missing)."
     path = Path(path).with_suffix('.npz')
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {k: getattr(lcs, k) for k in _ARRAY_FIELDS if getattr(lcs, k) is not None}
-    arrays.update({k: np.array(getattr(lcs, k), dtype=str) for k in _NAME_FIELDS if getattr(lcs, k) is not None})
+    arrays.update({k: np.array(getattr(lcs, k), dtype=np.int64 if k == 'class_codes' else str)
+                   for k in _NAME_FIELDS if getattr(lcs, k) is not None})
     np.savez_compressed(path, **arrays)
     return path
 

@@ -172,7 +172,8 @@ CLASSIFIER_SPACE = dict(num_layers=[1, 2, 4], d_model=[16, 32, 64], dff=[32, 64,
                         dropout=[0.0, 0.1, 0.2], kld_alpha=[0.0, 1e-4, 1e-3], kld_rho=[0.01, 0.05],
                         learning_rate=[3e-4, 1e-3, 3e-3])
 SEARCHES = {'autoencoder': (TrainConfig, AUTOENCODER_SPACE, 'val_mse', ['val_mse', 'val_mae', 'val_rmse', 'val_loss']),
-            'classifier': (ClassifierConfig, CLASSIFIER_SPACE, 'weighted_log_loss', ['weighted_log_loss', 'accuracy', 'val_loss'])}
+            'classifier': (ClassifierConfig, CLASSIFIER_SPACE, 'class_mean_log_loss',
+                           ['kaggle_weighted_log_loss', 'class_mean_log_loss', 'accuracy', 'val_loss'])}
 
 def config_problem(config:TrainConfig|ClassifierConfig, n_filters:int=6) -> str|None:
     "Why the encoder of `config` cannot be built, or None if it can (a classifier of another kind has none)."
@@ -200,7 +201,8 @@ def classifier_trial(lcs):
     def train_fn(config, report, trial_dir):
         _, history, scores = train_classifier_run(config.with_options(out=str(trial_dir)), lcs, verbose=0,
                                                   callbacks=[_ReportEpochs(report)])
-        return {'weighted_log_loss': scores['weighted_log_loss'], 'accuracy': scores['accuracy'], 'val_loss': min(history['val_loss'])}
+        kept = ('kaggle_weighted_log_loss', 'class_mean_log_loss', 'accuracy')
+        return {**{k: scores[k] for k in kept if k in scores}, 'val_loss': min(history['val_loss'])}
     return train_fn
 
 def search_model(model:str='autoencoder', # 'autoencoder' or 'classifier'
@@ -218,6 +220,7 @@ def search_model(model:str='autoencoder', # 'autoencoder' or 'classifier'
                                        **(fixed or {}))
     for name in space: base.get(name)                    # an unknown setting fails here, with the known ones
     lcs = load_dataset(base.data.source)
+    if model == 'classifier' and lcs.class_codes is not None: metric = 'kaggle_weighted_log_loss'   # PLAsTiCC data
     trial = (autoencoder_trial if model == 'autoencoder' else classifier_trial)(lcs)
     return run_search(trial, space, out, metric=metric, strategy=strategy, n_trials=n_trials, timeout=timeout,
                       configure=lambda params: base.with_options(**params),

@@ -15,14 +15,18 @@ import lc_transformer
 from .data import split_by_object
 from .bazin import simulate_bazin, write_test_data
 from .plots import explore
+from .sources import source_kind, truncation_for
+from .plasticc import plasticc_files, read_metadata
+from .prepare import prepare_plasticc
 from .train import (Config, DataConfig, ModelSize, Optimisation, AEOptions, TrainConfig, ClassifierConfig,
                                   run_data, train_autoencoder, train_classifier_run, reconstruction_scores, option, given_options)
 from .transformer import attention_maps, reconstruct, encoder_max_len
 from .classifiers import final_probabilities
-from .evaluate import metric_vs_time, plot_attention, plot_reconstruction, write_report
+from .evaluate import (metric_vs_time, plot_attention, plot_reconstruction, write_report,
+                                     amplitude_threshold_classifier)
 
 # %% auto #0
-__all__ = ['CLASSIFIER_RUNS', 'PipelineConfig', 'run_pipeline', 'run_cli']
+__all__ = ['CLASSIFIER_RUNS', 'COMPARED', 'PipelineConfig', 'labelled_test_split', 'run_pipeline', 'run_cli']
 
 # %% ../nbs/90_pipeline.ipynb #706be514
 def _pipeline_optimisation(epochs:int, **kwargs) -> Optimisation:
@@ -51,6 +55,7 @@ class PipelineConfig(Config):
         self.days_after_trigger = tuple(self.days_after_trigger)
 
 CLASSIFIER_RUNS = ('ae_classifier', 'encoder_classifier', 'rnn')
+COMPARED = ('accuracy', 'macro_f1', 'kaggle_weighted_log_loss', 'class_mean_log_loss', 'log_loss', 'ece', 'macro_roc_auc')
 
 # %% ../nbs/90_pipeline.ipynb #91755c95
 def _stage(title, start, verbose):
@@ -59,6 +64,13 @@ def _stage(title, start, verbose):
 def _save_figure(fig, path):
     fig.savefig(path, dpi=90)
     plt.close(fig)
+
+def labelled_test_split(source):
+    "The test split of a PLAsTiCC directory with its classes (unknown ones as class 99), or None where there is none."
+    if source_kind(source) != 'plasticc': return None
+    try: metadata = read_metadata(plasticc_files(source, 'test')[1])
+    except FileNotFoundError: return None
+    return prepare_plasticc(source, 'test') if 'target' in metadata.columns else None
 
 def run_pipeline(config:PipelineConfig|dict|None=None, verbose:int=2) -> dict:
     "Explore, train the autoencoder and the three classifiers, evaluate on held-out objects, write the report."
@@ -76,33 +88,51 @@ def run_pipeline(config:PipelineConfig|dict|None=None, verbose:int=2) -> dict:
     ae_config = config.autoencoder.with_options(**shared, out=str(out/'autoencoder'), max_len=encoder_max_len(lcs.n_steps))
     autoencoder, _ = train_autoencoder(ae_config, rest, verbose=verbose)
     ae_scores = reconstruction_scores(autoencoder, test)
-    for i, reconstruction in enumerate(reconstruct(autoencoder, test.flux[:4])):
+    for i, reconstruction in enumerate(reconstruct(autoencoder, test.flux[:4], test.mask[:4])):
         _save_figure(plot_reconstruction(test, i, reconstruction), out/'explore'/f'reconstruction_{i}.png')
-    last_encoder_layer = attention_maps(autoencoder, test.flux[:1])['encoder'][-1][0]       # (heads, steps, steps)
+    last_encoder_layer = attention_maps(autoencoder, test.flux[:1], test.mask[:1])['encoder'][-1][0]       # (heads, steps, steps)
     _save_figure(plot_attention(last_encoder_layer, times=test.times[0] if test.times is not None else None,
                                 observed=test.mask[0].any(-1),
                                 title=f'encoder attention, last layer, object {test.object_ids[0]}'),
                  out/'explore'/'attention_encoder.png')
 
     results, seconds = {}, {}
+    _, valid = split_by_object(rest, config.data.valid_fraction, seed=config.seed)      # each run's validation objects
+    baseline, truncate = amplitude_threshold_classifier(rest), truncation_for(config.data.source)
+    predictors = {'amplitude_threshold': baseline}
+    results['amplitude_threshold'] = dict(labels=test.labels, probs=baseline(test), valid_labels=valid.labels,
+                                          valid_probs=baseline(valid), inputs=['norm_max'],
+                                          metric_vs_time=metric_vs_time(baseline, test, config.days_after_trigger, truncate=truncate))
     for name in CLASSIFIER_RUNS:
         _stage(f"training {name}", start, verbose)
         began, run = time.time(), getattr(config, name).with_options(**shared, out=str(out/name))
         if run.kind == 'ae': run = run.with_options(autoencoder=str(out/'autoencoder'/'model.keras'))
         model, history, _ = train_classifier_run(run, rest, verbose=verbose)
         seconds[name] = round(time.time() - began, 1)
-        predict = lambda l, model=model: final_probabilities(model, l)
-        results[name] = dict(labels=test.labels, probs=predict(test), history=history,
-                             metric_vs_time=metric_vs_time(predict, test, config.days_after_trigger, renormalise=True))
+        predict = predictors[name] = lambda l, model=model: final_probabilities(model, l)
+        results[name] = dict(labels=test.labels, probs=predict(test), valid_labels=valid.labels, valid_probs=predict(valid),
+                             inputs=[t.name for t in model.inputs], history=history,
+                             metric_vs_time=metric_vs_time(predict, test, config.days_after_trigger, truncate=truncate))
     _stage("evaluating on the held-out objects", start, verbose)
-    report = write_report(out/'report', results, class_names=test.class_names)
-    comparison = {name: {k: report['scores'][name][k] for k in ('accuracy', 'macro_f1', 'weighted_log_loss', 'macro_roc_auc')}
-                  for name in results}
+    report = write_report(out/'report', results, class_names=test.class_names, class_codes=test.class_codes)
+    comparison = {name: {k: float(scores[k]) for k in COMPARED if scores.get(k) is not None} for name, scores in report['scores'].items()}
     record = dict(n_objects=len(lcs), n_test=len(test), autoencoder_test_scores=ae_scores,
                   comparison=comparison, training_seconds=seconds, best=max(comparison, key=lambda n: comparison[n]['accuracy']),
                   versions={'lc_transformer': lc_transformer.__version__, 'keras': keras.__version__,
                             'backend': keras.backend.backend(), 'numpy': np.__version__, 'python': platform.python_version()},
                   seconds=round(time.time() - start, 1))
+    test_split = labelled_test_split(config.data.source)
+    if test_split is not None:
+        _stage(f"evaluating on the test split of the PLAsTiCC directory: {test_split}", start, verbose)
+        blind = {name: {'labels': test_split.labels, 'probs': predict(test_split),
+                        **{k: results[name][k] for k in ('valid_labels', 'valid_probs', 'inputs')}}
+                 for name, predict in predictors.items()}
+        split_report = write_report(out/'report_test_split', blind, class_names=test_split.class_names,
+                                    class_codes=test_split.class_codes)
+        record['test_split'] = {name: {k: float(scores[k]) for k in COMPARED + ('kaggle_weighted_log_loss_without_99',)
+                                       if scores.get(k) is not None} for name, scores in split_report['scores'].items()}
+        record['n_test_split'] = len(test_split)
+        record['seconds'] = round(time.time() - start, 1)
     (out/'run.json').write_text(json.dumps(record, indent=2))
     if verbose:
         print(f"\nautoencoder test reconstruction: {ae_scores}")

@@ -77,8 +77,9 @@ def detect_schema(columns:Sequence[str], # column names found in a file
     return best
 
 # %% ../nbs/30_plasticc.ipynb #2427fd81
-METADATA_ESSENTIALS = ('object_id', 'ddf', 'hostgal_photoz', 'hostgal_photoz_err', 'distmod', 'mwebv', 'target')
-"The metadata columns `read_metadata` keeps by default (Kaggle names)."
+METADATA_ESSENTIALS = ('object_id', 'ddf', 'hostgal_photoz', 'hostgal_photoz_err', 'distmod', 'mwebv', 'target', 'true_target')
+"The metadata columns `read_metadata` keeps by default (Kaggle names; `target` and `true_target` where the file has them)."
+_OPTIONAL_COLUMNS = ('target', 'true_target')   # absent from the Kaggle test metadata, or from the Kaggle schema
 
 def read_metadata(path, # a metadata CSV of either schema, plain or gzip
                   columns:str|Sequence[str]='essentials', # 'essentials', 'all', or a list of (Kaggle) names
@@ -92,7 +93,7 @@ def read_metadata(path, # a metadata CSV of either schema, plain or gzip
     else:
         names = METADATA_ESSENTIALS if columns == 'essentials' else tuple(columns)
         wanted = [back.get(c, c) for c in names if back.get(c, c) in found]
-        unknown = [c for c in names if back.get(c, c) not in found and c != 'target']
+        unknown = [c for c in names if back.get(c, c) not in found and c not in _OPTIONAL_COLUMNS]
         if unknown: raise ValueError(f"{path}: no column(s) {unknown} in this {schema} metadata file (found {found})")
     if 'object_id' not in wanted: wanted = ['object_id'] + list(wanted)
     try: meta = pd.read_csv(path, usecols=wanted, compression='gzip' if _is_gzip(path) else None)
@@ -109,9 +110,10 @@ def read_metadata(path, # a metadata CSV of either schema, plain or gzip
     if 'target' in meta:
         if meta.target.isna().any(): raise ValueError(f"{path}: `target` is empty for object {meta.object_id[meta.target.isna()].iloc[0]}")
         meta['target'] = challenge_target(meta.target.to_numpy(np.int64))
+    if 'true_target' in meta: meta['true_target'] = meta.true_target.to_numpy(np.int64)
     if 'ddf' in meta: meta['ddf'] = meta.ddf.astype(bool)
     for c in meta.columns:
-        if c not in ('object_id', 'target', 'ddf') and meta[c].dtype == np.float64 and columns != 'all':
+        if c not in ('object_id', *_OPTIONAL_COLUMNS, 'ddf') and meta[c].dtype == np.float64 and columns != 'all':
             meta[c] = meta[c].astype(np.float32)
     meta = meta.set_index('object_id')
     meta.attrs['schema'] = schema

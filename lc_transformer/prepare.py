@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Sequence
 import numpy as np
 import pandas as pd
-from .data import (LightCurves, normalise, denormalise, normalise_errors, weights_from_errors,
-                                 minmax_denormalise, save_light_curves, load_light_curves,
+from .data import (LightCurves, normalise, normalise_errors, weights_from_errors, keep_observed,
+                                 add_copies, save_light_curves, load_light_curves,
                                  LightCurvePartWriter, PARTS_MANIFEST, LSST_FILTERS, LSST_WAVELENGTHS_NM,
                                  PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS)
 from .plasticc import ObservationReader, read_metadata, plasticc_files
@@ -162,8 +162,9 @@ def prepare_batch(batch:pd.DataFrame, # whole objects: object_id, mjd, passband,
                   start:float=-70., step:float=3., n_steps:int=50, # the grid, days relative to the trigger
                   method:str='linear', # 'linear', 'binned' or 'gp'
                   max_gap:float|None=50., # see the interpolation methods
-                 ) -> tuple[dict, int]: # raw arrays of the kept objects, number of objects dropped for an empty window
-    "Grid flux, errors, mask, labels and features of one batch of objects (not yet normalised)."
+                  days_after_trigger:float|None=None, # only the observations up to this many days after the trigger
+                 ) -> tuple[dict, int]: # raw arrays of the kept objects, number of objects dropped (empty window, no trigger)
+    "Grid flux, errors, mask, labels, target codes and features of one batch of objects (not yet normalised)."
     if method not in _INTERPOLATORS: raise ValueError(f"unknown method {method!r}: expected one of {list(_INTERPOLATORS)}")
     ids = batch.object_id.to_numpy()
     first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
@@ -184,13 +185,24 @@ def prepare_batch(batch:pd.DataFrame, # whole objects: object_id, mjd, passband,
     flux, err, det = batch.flux.to_numpy()[rows], batch.flux_err.to_numpy()[rows], batch.detected.to_numpy()[rows]
     grid = grid_times(start, step, n_steps)
     trigger = detection_trigger_times(obj, mjd, det, flux, err, n)
-    f, e, m = _INTERPOLATORS[method](obj, mjd - trigger[obj], filter_index, flux, err, n, grid, max_gap=max_gap)
-    has_cells = m.reshape(n, -1).any(axis=1)
+    t = mjd - trigger[obj]
+    known = np.ones(n, bool)
+    if days_after_trigger is not None:                            # what was known `days_after_trigger` days after the trigger
+        known = np.bincount(obj[det.astype(bool)], minlength=n) > 0   # a trigger (first detection) exists
+        past = t <= days_after_trigger
+        obj, t, filter_index, flux, err = obj[past], t[past], filter_index[past], flux[past], err[past]
+    f, e, m = _INTERPOLATORS[method](obj, t, filter_index, flux, err, n, grid, max_gap=max_gap)
+    if days_after_trigger is not None:
+        m = m & (grid <= days_after_trigger)[None, :, None]
+        f, e = np.where(m, f, np.float32(0)), np.where(m, e, np.float32(0))
+    has_cells = m.any(axis=(1, 2)) & known
     meta = meta[keep]
     features = np.stack([meta[c].to_numpy(np.float32) for c in FEATURE_NAMES], axis=1)
     arrays = dict(flux=f[has_cells], flux_err=e[has_cells], mask=m[has_cells], object_ids=object_ids[keep][has_cells],
                   features=features[has_cells], trigger=trigger[has_cells])
     if labels is not None: arrays['labels'] = labels[has_cells]
+    code = 'true_target' if 'true_target' in meta else 'target' if 'target' in meta else None
+    if code is not None: arrays['targets'] = meta[code].to_numpy(np.int64)[has_cells]
     return arrays, int((~has_cells).sum())
 
 def finish(arrays:dict, # concatenated outputs of `prepare_batch`
@@ -198,14 +210,14 @@ def finish(arrays:dict, # concatenated outputs of `prepare_batch`
            start:float=-70., step:float=3., n_steps:int=50,
            mean_one:bool=True, # rescale the weights to mean 1 over these objects (False: a part of a larger set)
           ) -> LightCurves:
-    "Normalised `LightCurves` with inverse-variance weights (mean 1), features and grid times."
+    "Normalised `LightCurves` with inverse-variance weights (mean 1), target codes, features and grid times."
     n = len(arrays['flux'])
     if n == 0: raise ValueError("no object left to prepare (none of the chosen classes, or all windows empty)")
     times = np.broadcast_to(grid_times(start, step, n_steps).astype(np.float32), (n, n_steps + 1))
     raw = LightCurves(arrays['flux'], mask=arrays['mask'], labels=arrays.get('labels'), object_ids=arrays['object_ids'],
-                      times=times, features=arrays['features'], feature_names=FEATURE_NAMES,
+                      times=times, features=arrays['features'], feature_names=FEATURE_NAMES, targets=arrays.get('targets'),
                       class_names=None if classes is None else tuple(PLASTICC_CLASS_NAMES[c] for c in classes),
-                      filters=LSST_FILTERS)
+                      class_codes=None if classes is None else tuple(classes), filters=LSST_FILTERS)
     lcs = normalise(raw)
     weight = weights_from_errors(normalise_errors(arrays['flux_err'], lcs.norm_min, lcs.norm_max), lcs.mask, mean_one)
     return replace(lcs, weight=weight)
@@ -220,33 +232,17 @@ def crop_pre_trigger(lcs:LightCurves, # prepared (normalised) light curves, with
                      n_crops:int=1, # copies per object
                      seed:int=0, # random seed for the cuts
                      keep_original:bool=True, # return the originals followed by the copies
-                     id_stride:int=10**12, # copy c of object id gets the id `id + c * id_stride`
                     ) -> LightCurves:
-    "Copies of `lcs` with the cells before a random pre-trigger cut removed, renormalised."
+    "Copies of `lcs` with the cells before a random pre-trigger cut removed, renormalised, linked to their source."
     if lcs.times is None or not lcs.is_normalised: raise ValueError("crop_pre_trigger needs normalised light curves with `times`")
     rng = np.random.default_rng(seed)
-    raw = denormalise(lcs)
-    parts = [lcs] if keep_original else []
-    for c in range(1, n_crops + 1):
+    copies = []
+    for _ in range(n_crops):
         cut = rng.uniform(lcs.times[:, 0], 0)                             # (n_objects,) days relative to the trigger
-        mask = lcs.mask & (lcs.times >= cut[:, None])[:, :, None]
-        alive = mask.reshape(len(lcs), -1).any(axis=1)
-        crop = replace(raw, mask=mask, flux=np.where(mask, raw.flux, 0), weight=None)[alive]
-        normed = normalise(crop)
-        old_weight = lcs.weight[alive]
-        weighted = normed.mask & (old_weight > 0)
-        err = np.where(weighted, 1 / np.sqrt(np.where(weighted, old_weight, 1)), np.float32(1))   # original units
-        span = (lcs.norm_max - lcs.norm_min)[alive]
-        raw_err = minmax_denormalise(err, np.zeros_like(span), span)      # an error scales like a flux, without offset
-        weight = weights_from_errors(normalise_errors(raw_err, normed.norm_min, normed.norm_max), weighted, mean_one=False)
-        parts.append(replace(normed, weight=weight, object_ids=lcs.object_ids[alive] + c * id_stride))
-    return _concat_light_curves(parts)
-
-def _concat_light_curves(parts:list[LightCurves]) -> LightCurves:
-    "One `LightCurves` from several with the same steps, filters and names."
-    first = parts[0]
-    names = ('flux', 'mask', 'weight', 'labels', 'norm_min', 'norm_max', 'object_ids', 'times', 'true_flux', 'features')
-    return replace(first, **{k: np.concatenate([getattr(p, k) for p in parts]) for k in names if getattr(first, k) is not None})
+        keep = lcs.times >= cut[:, None]
+        alive = (lcs.mask & keep[:, :, None]).reshape(len(lcs), -1).any(axis=1)
+        copies.append(keep_observed(lcs[alive], keep[alive]))
+    return add_copies(lcs, copies, keep_original)
 
 # %% ../nbs/32_prepare.ipynb #62585f09
 def _whole_object_batches(reader:ObservationReader, max_objects:int|None):
@@ -264,7 +260,7 @@ def _whole_object_batches(reader:ObservationReader, max_objects:int|None):
 # %% ../nbs/32_prepare.ipynb #dab826bc
 def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or simulated, either schema)
                      split:str='train', # 'train' or 'test'
-                     classes:Sequence[int]|None=PLASTICC_TRAIN_TARGETS, # codes to keep; None: all objects, no labels
+                     classes:Sequence[int]|None=PLASTICC_TRAIN_TARGETS, # codes to keep (on 'test', 99 is added); None: all objects, no labels
                      start:float=-70., step:float=3., n_steps:int=50, # grid: days relative to the trigger
                      method:str='linear', # 'linear', 'binned' or 'gp'
                      max_gap:float|None=50., # longest gap bridged (days)
@@ -274,8 +270,10 @@ def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or s
                      overwrite:bool=False, # prepare again even if `save_to` exists
                      verbose:bool=False, # print what was read
                      load:bool=True, # with a part directory: return it loaded (True) or its path (False, bounded memory)
+                     days_after_trigger:float|None=None, # only the observations up to this many days after each trigger
                     ) -> LightCurves | Path:
     "Prepared `LightCurves` of the `split` set of the PLAsTiCC files in `directory`, streamed."
+    if classes is not None and split == 'test' and 99 not in classes: classes = tuple(classes) + (99,)   # keep class 99
     in_parts = save_to is not None and Path(save_to).suffix != '.npz'
     if not load and not in_parts: raise ValueError(f"load=False needs `save_to` to be a directory of parts, got {save_to!r}")
     done = lambda: Path(save_to) if not load else load_light_curves(save_to)
@@ -286,20 +284,20 @@ def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or s
     writer = LightCurvePartWriter(save_to, weights_mean_one=True) if in_parts else None
     parts, dropped, n_prepared = [], 0, 0
     for batch in _whole_object_batches(reader, max_objects):
-        arrays, lost = prepare_batch(batch, metadata, classes, start, step, n_steps, method, max_gap)
+        arrays, lost = prepare_batch(batch, metadata, classes, start, step, n_steps, method, max_gap, days_after_trigger)
         dropped += lost; n_prepared += len(arrays['flux'])
         if writer is None: parts.append(arrays)
         elif len(arrays['flux']): writer.add(finish(arrays, classes, start, step, n_steps, mean_one=False))
     n_read = min(reader.n_objects, max_objects or reader.n_objects)
     if verbose:
         print(f"{reader}: {reader.n_rows:,} rows, {n_read:,} objects read, {n_prepared:,} prepared, "
-              f"{dropped} dropped (no observation in the window)")
+              f"{dropped} dropped (no observation in the window{', or never detected' if days_after_trigger is not None else ''})")
     if writer is None:
         lcs = finish(_concat(parts), classes, start, step, n_steps)
         if save_to is not None: save_light_curves(lcs, save_to)
         return lcs
     if n_prepared == 0: raise ValueError("no object left to prepare (none of the chosen classes, or all windows empty)")
     writer.close(directory=str(directory), split=split, classes=None if classes is None else [int(c) for c in classes],
-                 start=start, step=step, n_steps=n_steps, method=method, max_gap=max_gap,
+                 start=start, step=step, n_steps=n_steps, method=method, max_gap=max_gap, days_after_trigger=days_after_trigger,
                  n_rows=reader.n_rows, n_read=n_read, n_prepared=n_prepared, dropped=dropped)
     return done()

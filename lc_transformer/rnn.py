@@ -11,17 +11,51 @@ from .data import LightCurves, balanced_class_weights
 from .transformer import ObservedSteps, observed_steps
 
 # %% auto #0
-__all__ = ['build_rnn_classifier', 'extra_inputs', 'classifier_inputs', 'resolve_class_weights', 'step_labels',
-           'train_rnn_classifier', 'predict_over_time', 'predict_final']
+__all__ = ['extra_inputs', 'extra_input', 'classifier_inputs', 'build_rnn_classifier', 'resolve_class_weights', 'step_labels',
+           'train_rnn_classifier', 'final_probabilities']
 
 # %% ../nbs/20_rnn.ipynb #18d37300
-def build_rnn_classifier(n_steps:int, # time steps per light curve (101 for the Bazin data, 51 for PLAsTiCC)
-                         n_filters:int, # filters (6 for LSST)
-                         n_classes:int, # number of classes
+def extra_inputs(lcs:LightCurves) -> np.ndarray:
+    "Per-object extra inputs `(n_objects, n_extra)`: asinh of the normalisation constants, then `features`."
+    columns = [np.arcsinh(lcs.norm_min), np.arcsinh(lcs.norm_max)] if lcs.is_normalised else []
+    if lcs.features is not None: columns += list(lcs.features.T)
+    return np.stack(columns, axis=1).astype(np.float32) if columns else np.zeros((len(lcs), 0), np.float32)
+
+def extra_input(train_lcs:LightCurves, # training light curves, whose extra inputs set the standardisation
+               ) -> tuple: # the `keras.Input` named 'extra', and its standardised value
+    "A classifier's `extra` input and its value standardised by a `Normalization` layer adapted on `train_lcs`."
+    extra = extra_inputs(train_lcs)
+    if not extra.shape[1]:
+        raise ValueError("`use_extra=True` needs normalised light curves or `features`, and these have neither: "
+                         "pass use_extra=False")
+    normaliser = layers.Normalization(name='extra_normalisation')
+    normaliser.adapt(extra)
+    extra_in = keras.Input((extra.shape[1],), name='extra')
+    return extra_in, normaliser(extra_in)
+
+_INPUT_ARRAYS = {'flux': lambda lcs: lcs.flux, 'mask': lambda lcs: lcs.mask.astype(np.float32), 'extra': extra_inputs}
+
+def classifier_inputs(lcs:LightCurves, # light curves to classify
+                      inputs=('flux', 'mask', 'extra'), # a classifier (`keras.Model`), or the names of the inputs to make
+                     ) -> dict: # input name -> array
+    "The input dictionary of any classifier for `lcs`: 'flux', 'mask' and 'extra', those that `inputs` names."
+    expected = {t.name: tuple(t.shape[1:]) for t in inputs.inputs} if isinstance(inputs, keras.Model) else {}
+    names = list(expected) if expected else list(inputs)
+    unknown = [name for name in names if name not in _INPUT_ARRAYS]
+    if unknown: raise ValueError(f"unknown classifier inputs {unknown}: expected some of {list(_INPUT_ARRAYS)}")
+    arrays = {name: _INPUT_ARRAYS[name](lcs) for name in names}
+    for name, shape in expected.items():
+        if arrays[name].shape[1:] != shape:
+            raise ValueError(f"the model's input {name!r} expects shape {shape} per object, these light curves give "
+                             f"{arrays[name].shape[1:]}")
+    return arrays
+
+# %% ../nbs/20_rnn.ipynb #58580d0d
+def build_rnn_classifier(train_lcs:LightCurves, # training light curves (shape, classes, extra-input statistics)
                          units:int=100, # units of each of the two recurrent layers (RAPID: 100)
                          cell:str='gru', # 'gru' (RAPID) or 'lstm'
                          dropout:float=0.2, # dropout rate after each recurrent layer
-                         n_extra_features:int=0, # per-object features repeated at every step
+                         use_extra:bool=True, # take the per-object `extra` inputs, repeated at every step
                          observed_channels:bool=True, # also feed the per-filter observation mask as input channels
                          bn_momentum:float=0.9, # momentum of the batch-normalisation running statistics
                          name:str='rnn_classifier',
@@ -29,18 +63,18 @@ def build_rnn_classifier(n_steps:int, # time steps per light curve (101 for the 
     "RAPID-style classifier: two masked recurrent layers with dropout and batch norm, a softmax at every time step."
     cells = {'gru': layers.GRU, 'lstm': layers.LSTM}
     if cell not in cells: raise ValueError(f"unknown `cell` {cell!r}: expected 'gru' or 'lstm'")
-    for arg, value in dict(n_steps=n_steps, n_filters=n_filters, units=units).items():
-        if int(value) != value or value < 1: raise ValueError(f"`{arg}` must be a positive integer, got {value}")
-    if int(n_classes) != n_classes or n_classes < 2: raise ValueError(f"`n_classes` must be an integer >= 2, got {n_classes}")
+    if int(units) != units or units < 1: raise ValueError(f"`units` must be a positive integer, got {units}")
+    n_steps, n_filters, n_classes = train_lcs.n_steps, train_lcs.n_filters, train_lcs.n_classes
+    if n_classes is None or n_classes < 2: raise ValueError(f"the training light curves need labels of >= 2 classes, got {n_classes}")
     if not 0 <= dropout < 1: raise ValueError(f"`dropout` must be in [0, 1), got {dropout}")
     flux = keras.Input((n_steps, n_filters), name='flux')
     observed = keras.Input((n_steps, n_filters), name='mask')
     inputs = {'flux': flux, 'mask': observed}
     step_mask = ObservedSteps(name='observed_steps')(observed)                # (batch, steps)
     channels = [flux, observed] if observed_channels else [flux]
-    if n_extra_features:
-        inputs['features'] = keras.Input((n_extra_features,), name='features')
-        channels.append(layers.RepeatVector(n_steps, name='features_per_step')(inputs['features']))
+    if use_extra:
+        inputs['extra'], extra = extra_input(train_lcs)
+        channels.append(layers.RepeatVector(n_steps, name='extra_per_step')(extra))
     x = layers.Concatenate(name='channels')(channels) if len(channels) > 1 else flux   # (batch, steps, channels)
     for i in (1, 2):
         x = cells[cell](units, return_sequences=True, name=f'{cell}_{i}')(x, mask=step_mask)   # (batch, steps, units)
@@ -50,32 +84,6 @@ def build_rnn_classifier(n_steps:int, # time steps per light curve (101 for the 
     return keras.Model(inputs, probs, name=name)
 
 # %% ../nbs/20_rnn.ipynb #82f2cc14
-def extra_inputs(lcs:LightCurves) -> np.ndarray:
-    "Per-object extra inputs `(n_objects, n_extra)`: asinh of the normalisation constants, then `features`."
-    columns = [np.arcsinh(lcs.norm_min), np.arcsinh(lcs.norm_max)] if lcs.is_normalised else []
-    if lcs.features is not None: columns += list(lcs.features.T)
-    return np.stack(columns, axis=1).astype(np.float32) if columns else np.zeros((len(lcs), 0), np.float32)
-
-def _features(lcs):
-    if lcs.features is None: raise ValueError("the input `features` needs light curves with `features`")
-    return lcs.features
-
-_INPUT_ARRAYS = {'flux': lambda lcs: lcs.flux, 'mask': lambda lcs: lcs.mask.astype(np.float32),
-                 'features': _features, 'extra': extra_inputs}
-
-def classifier_inputs(lcs:LightCurves, # light curves to classify
-                      inputs=('flux', 'mask', 'extra'), # a classifier (`keras.Model`), or the names of the inputs to make
-                     ) -> dict: # input name -> array
-    "The input dictionary of any classifier for `lcs`: 'flux', 'mask', 'features' and 'extra', those that `inputs` names."
-    if isinstance(inputs, keras.Model):
-        shapes = {t.name: tuple(t.shape[1:]) for t in inputs.inputs}
-        if 'flux' in shapes and shapes['flux'] != lcs.flux.shape[1:]:
-            raise ValueError(f"the model expects light curves of (steps, filters) {shapes['flux']}, got {lcs.flux.shape[1:]}")
-        inputs = list(shapes)
-    unknown = [name for name in inputs if name not in _INPUT_ARRAYS]
-    if unknown: raise ValueError(f"unknown classifier inputs {unknown}: expected some of {list(_INPUT_ARRAYS)}")
-    return {name: _INPUT_ARRAYS[name](lcs) for name in inputs}
-
 def resolve_class_weights(class_weights, # 'balanced' (max(count)/count of `labels`), a (n_classes,) array, or None (ones)
                           labels:np.ndarray|None, # class indices that 'balanced' counts
                           n_classes:int, # number of classes
@@ -116,7 +124,7 @@ def train_rnn_classifier(train_lcs:LightCurves, # training light curves, with la
                          learning_rate:float=1e-3, # Adam's learning rate
                          class_weights='balanced', # 'balanced' (from the training labels), a (K,) array, or None
                          after_trigger_only:bool=False, # loss only on steps with `times >= 0`
-                         use_features:bool=False, # feed `lcs.features` as extra inputs
+                         use_extra:bool=True, # take the per-object `extra` inputs (amplitudes, features)
                          callbacks:list|None=None, # Keras callbacks passed to `fit`
                          seed:int=0, # seeds initialisation, dropout and shuffling
                          verbose:int=0, # Keras' `fit` verbosity
@@ -124,19 +132,14 @@ def train_rnn_classifier(train_lcs:LightCurves, # training light curves, with la
                         ) -> tuple[keras.Model, keras.callbacks.History]:
     "Build, compile and fit a RAPID-style RNN classifier; returns the model and its history."
     if train_lcs.labels is None: raise ValueError("`train_lcs` has no labels to train on")
-    if use_features and train_lcs.features is None: raise ValueError("`use_features=True` needs light curves with `features`")
     n_classes = train_lcs.n_classes
     class_weights = resolve_class_weights(class_weights, train_lcs.labels, n_classes)   # the validation set uses the same ones
     keras.utils.set_random_seed(seed)
-    model = build_rnn_classifier(train_lcs.n_steps, train_lcs.n_filters, n_classes,
-                                 n_extra_features=train_lcs.features.shape[1] if use_features else 0, **model_kwargs)
+    model = build_rnn_classifier(train_lcs, use_extra=use_extra, **model_kwargs)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss='categorical_crossentropy',
                   weighted_metrics=['categorical_accuracy'])
     validation_data = None
     if valid_lcs is not None:
-        if valid_lcs.flux.shape[1:] != train_lcs.flux.shape[1:]:
-            raise ValueError(f"validation light curves have (steps, filters) {valid_lcs.flux.shape[1:]}, "
-                             f"training ones {train_lcs.flux.shape[1:]}")
         if valid_lcs.labels is None: raise ValueError("`valid_lcs` has no labels")
         if valid_lcs.n_classes > n_classes:
             raise ValueError(f"validation labels go up to class {valid_lcs.labels.max()}, training has {n_classes} classes")
@@ -149,10 +152,7 @@ def train_rnn_classifier(train_lcs:LightCurves, # training light curves, with la
     return model, history
 
 # %% ../nbs/20_rnn.ipynb #27d712f2
-def predict_over_time(model:keras.Model, lcs:LightCurves, batch_size:int=256) -> np.ndarray:
-    "Class probabilities at every time step, `(n_objects, n_steps, n_classes)`."
-    return np.asarray(model.predict(classifier_inputs(lcs, model), batch_size=batch_size, verbose=0))
-
-def predict_final(model:keras.Model, lcs:LightCurves, batch_size:int=256) -> np.ndarray:
-    "Class probabilities at the last time step, `(n_objects, n_classes)`."
-    return predict_over_time(model, lcs, batch_size)[:, -1]
+def final_probabilities(model:keras.Model, lcs:LightCurves, batch_size:int=1024) -> np.ndarray:
+    "Class probabilities `(n_objects, n_classes)` of any classifier: an RNN's at its last time step."
+    probs = np.asarray(model.predict(classifier_inputs(lcs, model), batch_size=batch_size, verbose=0))
+    return probs[:, -1] if probs.ndim == 3 else probs

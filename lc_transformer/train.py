@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import keras
 from fastcore.script import call_parse, bool_arg, Param
-from .data import LightCurves, model_arrays, split_by_object, weights_from_mask
+from .data import (LightCurves, model_arrays, split_by_object, weights_from_mask, random_truncations,
+                                 select_objects)
 from .sources import load_dataset
-from .metrics import classification_scores
-from .transformer import TransformerAutoencoder, reconstruct_teacher_forced
+from .metrics import classification_scores, fit_temperature
+from .transformer import TransformerAutoencoder, autoencoder_inputs, reconstruct_teacher_forced
 from .losses import LOSS_NAMES, WeightedLoss, first_kernel_regularizer, make_optimizer
 from .rnn import train_rnn_classifier
 from .classifiers import (build_ae_classifier, build_encoder_classifier, train_classifier, fine_tune,
@@ -21,9 +22,9 @@ from .classifiers import (build_ae_classifier, build_encoder_classifier, train_c
 
 # %% auto #0
 __all__ = ['CLASSIFIER_OPTIONS', 'Config', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule', 'TrainConfig',
-           'build_autoencoder', 'select_objects', 'run_data', 'train_autoencoder', 'reconstruction_scores',
-           'EncoderOptions', 'AEOptions', 'RNNOptions', 'ClassifierConfig', 'build_classifier', 'train_classifier_run',
-           'option', 'kinds_option', 'given_options', 'train_ae_cli', 'train_classifier_cli']
+           'build_autoencoder', 'run_data', 'train_autoencoder', 'reconstruction_scores', 'EncoderOptions', 'AEOptions',
+           'RNNOptions', 'ClassifierConfig', 'build_classifier', 'train_classifier_run', 'option', 'kinds_option',
+           'given_options', 'train_ae_cli', 'train_classifier_cli']
 
 # %% ../nbs/22_train.ipynb #be49c58e
 _ALIASES = {'data': 'source'}
@@ -201,18 +202,9 @@ def _autoencoder_arrays(lcs:LightCurves, config:TrainConfig):
     "`(x, y, sample_weight)` for `fit`: the noiseless light curve joins the input for the approximate autoencoder."
     flux, target, weight = model_arrays(lcs, output='true_flux' if config.approximate else 'flux')
     if not config.wgt_map: weight = weights_from_mask(lcs.mask)
-    return ((flux, target) if config.approximate else flux), target, weight
+    return autoencoder_inputs(flux, lcs.mask, target if config.approximate else None), target, weight
 
 # %% ../nbs/22_train.ipynb #ea03592b
-def select_objects(lcs:LightCurves, object_ids) -> LightCurves:
-    "The objects of `lcs` with these ids, in this order."
-    object_ids = np.asarray(object_ids, np.int64)
-    order = np.argsort(lcs.object_ids)
-    at = np.searchsorted(lcs.object_ids, object_ids, sorter=order)
-    found = (at < len(order)) & (lcs.object_ids[order[np.minimum(at, len(order) - 1)]] == object_ids)
-    if not found.all(): raise ValueError(f"{int((~found).sum())} object ids are not in the data (e.g. {object_ids[~found][:5].tolist()})")
-    return lcs[order[at]]
-
 def run_data(config:Config, lcs:LightCurves|None=None) -> tuple[LightCurves, Config]:
     "The light curves of a run (from `lcs` or `config.data`), and `config` with their ids recorded if `lcs` was given."
     data = config.data
@@ -253,7 +245,7 @@ def reconstruction_scores(model:TransformerAutoencoder, lcs:LightCurves, approxi
     if approximate and lcs.true_flux is None:
         raise ValueError("the approximate autoencoder is scored against `true_flux`: these light curves have none")
     truth = lcs.true_flux if approximate else lcs.flux
-    error = (reconstruct_teacher_forced(model, lcs.flux, truth if approximate else None) - truth)[lcs.mask]
+    error = (reconstruct_teacher_forced(model, lcs.flux, lcs.mask, truth if approximate else None) - truth)[lcs.mask]
     mse = float(np.mean(error ** 2))
     return {'mse': mse, 'mae': float(np.mean(np.abs(error))), 'rmse': math.sqrt(mse)}
 
@@ -263,6 +255,7 @@ class EncoderOptions(Config):
     "Kind 'encoder': the encoder trained end to end with the head, and its KL sparsity penalty."
     size: ModelSize = field(default_factory=lambda: ModelSize(d_model=32, num_layers=2, num_heads=4, dff=64, dropout=0.1))
     sparsity: Sparsity = field(default_factory=lambda: Sparsity(kld_alpha=0.))
+    use_extra: bool = True
 
 @dataclass
 class AEOptions(Config):
@@ -271,6 +264,7 @@ class AEOptions(Config):
     dff: int = 64
     dropout: float = 0.1
     fine_tune_epochs: int = 0
+    use_extra: bool = True
 
 @dataclass
 class RNNOptions(Config):
@@ -278,6 +272,7 @@ class RNNOptions(Config):
     units: int = 100
     cell: str = 'gru'
     dropout: float = 0.1
+    use_extra: bool = True
 
 CLASSIFIER_OPTIONS = {'encoder': EncoderOptions, 'ae': AEOptions, 'rnn': RNNOptions}
 
@@ -290,8 +285,10 @@ class ClassifierConfig(Config):
     data: DataConfig = field(default_factory=DataConfig)
     optimisation: Optimisation = field(default_factory=lambda: Optimisation(epochs=30, learning_rate=1e-3, jit_compile='auto'))
     model: EncoderOptions|AEOptions|RNNOptions|None = None
+    truncated_copies: int = 2
 
     def __post_init__(self):
+        if self.truncated_copies < 0: raise ValueError(f"`truncated_copies` must be >= 0, got {self.truncated_copies}")
         if self.kind not in CLASSIFIER_OPTIONS:
             raise ValueError(f"unknown classifier kind {self.kind!r}: expected one of {tuple(CLASSIFIER_OPTIONS)}")
         options = CLASSIFIER_OPTIONS[self.kind]
@@ -313,11 +310,11 @@ def build_classifier(config:ClassifierConfig, train:LightCurves) -> keras.Model|
     options = config.model
     if config.kind == 'ae':
         if not options.autoencoder: raise ValueError("kind 'ae' needs `autoencoder`: the .keras file of a trained autoencoder")
-        return build_ae_classifier(options.autoencoder, train, options.dff, options.dropout)
+        return build_ae_classifier(options.autoencoder, train, options.dff, options.dropout, use_extra=options.use_extra)
     if config.kind == 'encoder':
         size, sparsity = options.size, options.sparsity
         return build_encoder_classifier(train, size.d_model, size.num_layers, size.num_heads, size.dff, size.dropout,
-                                        size.embed, sparsity.kld_alpha, sparsity.kld_rho)
+                                        size.embed, sparsity.kld_alpha, sparsity.kld_rho, use_extra=options.use_extra)
     return None
 
 def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
@@ -328,6 +325,7 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
     keras.utils.set_random_seed(config.seed)
     lcs, config = run_data(config, lcs)
     train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
+    if config.truncated_copies: train = random_truncations(train, config.truncated_copies, seed=config.seed)
     out, optimisation = Path(config.out), config.optimisation
     config.save(out/'config.json')
     callbacks = [keras.callbacks.CSVLogger(str(out/'history.csv')), *callbacks]
@@ -336,7 +334,8 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
         stop = keras.callbacks.EarlyStopping(patience=optimisation.patience, restore_best_weights=True)
         model, history = train_rnn_classifier(train, valid, optimisation.epochs, optimisation.batch_size,
                                               optimisation.learning_rate, units=config.model.units, cell=config.model.cell,
-                                              dropout=config.model.dropout, callbacks=[stop, *callbacks], seed=config.seed,
+                                              dropout=config.model.dropout, use_extra=config.model.use_extra,
+                                              callbacks=[stop, *callbacks], seed=config.seed,
                                               verbose=verbose)
     else:
         history = train_classifier(model, train, valid, optimisation.epochs, optimisation.batch_size,
@@ -345,7 +344,9 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
         if config.kind == 'ae' and config.model.fine_tune_epochs:
             fine_tune(model, train, valid, config.model.fine_tune_epochs, optimisation.learning_rate / 10,
                       patience=optimisation.patience, verbose=verbose, seed=config.seed)
-    scores = classification_scores(valid.labels, final_probabilities(model, valid), class_names=valid.class_names)
+    valid_probs = final_probabilities(model, valid)
+    scores = classification_scores(valid.labels, valid_probs, class_names=valid.class_names, class_codes=valid.class_codes)
+    scores.update(temperature=fit_temperature(valid.labels, probs=valid_probs), n_training_light_curves=len(train))
     (out/'metrics.json').write_text(json.dumps(scores, indent=2))
     model.save(out/'model.keras')
     return model, history.history, scores
@@ -430,6 +431,8 @@ def train_classifier_cli(config:Param("a config.json to start from (command-line
                          kld_rho:kinds_option('kld_rho', "KL target weight magnitude", float)=None,
                          autoencoder:kinds_option('autoencoder', ".keras file of a trained autoencoder", str)=None,
                          fine_tune_epochs:kinds_option('fine_tune_epochs', "epochs of fine-tuning the encoder afterwards", int)=None,
+                         use_extra:kinds_option('use_extra', "take the per-object inputs (amplitudes, redshift...)", bool_arg)=None,
+                         truncated_copies:kinds_option('truncated_copies', "randomly truncated copies of each training object", int)=None,
                          units:kinds_option('units', "recurrent units", int)=None,
                          cell:kinds_option('cell', "'gru' or 'lstm'", str)=None,
                          verbose:Param("1: progress bar, 2: one line per epoch, 0: silent", int)=1,
@@ -437,4 +440,5 @@ def train_classifier_cli(config:Param("a config.json to start from (command-line
     "Train a classifier (encoder + FFN, AE classifier or RNN); write model.keras, history.csv, metrics.json, config.json."
     run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options(locals()))
     _, _, scores = train_classifier_run(run, verbose=verbose)
-    print(f"validation accuracy {scores['accuracy']:.4f}, weighted log-loss {scores['weighted_log_loss']:.4f}; outputs in {run.out}")
+    loss = 'kaggle_weighted_log_loss' if 'kaggle_weighted_log_loss' in scores else 'class_mean_log_loss'
+    print(f"validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}; outputs in {run.out}")

@@ -12,8 +12,8 @@ from keras import ops, layers
 # %% auto #0
 __all__ = ['positional_encoding', 'observed_steps', 'look_ahead_mask', 'shift_right', 'decoder_step_mask', 'ObservedSteps',
            'large_negative', 'CachedMultiHeadAttention', 'EncoderLayer', 'DecoderLayer', 'TransformerEncoder',
-           'encoder_max_len', 'TransformerDecoder', 'TransformerAutoencoder', 'reconstruct_teacher_forced',
-           'reconstruct_naive', 'reconstruct', 'attention_maps']
+           'encoder_max_len', 'TransformerDecoder', 'TransformerAutoencoder', 'autoencoder_inputs',
+           'reconstruct_teacher_forced', 'reconstruct_naive', 'reconstruct', 'attention_maps']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -26,16 +26,16 @@ def positional_encoding(max_len:int, # number of positions
     return np.where(feature % 2 == 0, np.sin(angle), np.cos(angle)).astype(np.float32)
 
 # %% ../nbs/10_transformer.ipynb #8ff17f8a
-def observed_steps(flux): # (batch, steps, filters): fluxes, or a 0/1 observation mask
-    "Boolean `(batch, steps)`: True where at least one filter is non-zero (the step is observed, not padding)."
-    return ops.any(ops.not_equal(flux, 0), axis=-1)
+def observed_steps(mask): # (batch, steps, filters): the observation mask, boolean or 0/1
+    "Boolean `(batch, steps)`: True where the observation mask has at least one observed filter (not padding)."
+    return ops.any(ops.not_equal(mask, 0), axis=-1)
 
 def look_ahead_mask(steps:int):
     "Boolean `(steps, steps)`: query step `q` may attend to key step `k` only if `k <= q`."
     position = ops.arange(steps)
     return ops.greater_equal(position[:, None], position[None, :])
 
-def shift_right(teacher): # (batch, steps, filters)
+def shift_right(teacher): # (batch, steps, filters): a light curve or its observation mask
     "Decoder input for teacher forcing: a zero start token, then `teacher[:, :-1]`."
     return ops.pad(teacher[:, :-1], ((0, 0), (1, 0), (0, 0)))
 
@@ -201,10 +201,18 @@ def _check_stack(n_filters, d_model, num_layers, num_heads, dff, dropout, embed,
     for name, value in dict(n_filters=n_filters, d_model=d_model, num_layers=num_layers, dff=dff, max_len=max_len).items():
         if int(value) != value or value < 1: raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
     _check_heads(d_model, num_heads)
-    if not embed and d_model != n_filters:
-        raise ValueError(f"without embedding the fluxes enter the attention directly, so d_model must equal "
-                         f"n_filters={n_filters}; got d_model={d_model} (use embed=True for another size)")
+    if not embed and d_model != 2 * n_filters:
+        raise ValueError(f"without embedding the fluxes and the mask channels enter the attention directly, so d_model "
+                         f"must equal 2 * n_filters = {2 * n_filters}; got d_model={d_model} (use embed=True for another size)")
     if not 0 <= dropout < 1: raise ValueError(f"`dropout` must be in [0, 1), got {dropout}")
+
+def _unpack(inputs, names, layer):
+    "The list of inputs of `layer`, named `names`; anything else is refused: the observation mask is always given."
+    if not isinstance(inputs, (list, tuple)) or len(inputs) != len(names):
+        got = f"{len(inputs)} inputs" if isinstance(inputs, (list, tuple)) else f"{type(inputs).__name__} of shape {getattr(inputs, 'shape', None)}"
+        raise ValueError(f"{layer} takes [{', '.join(names)}] (the observation mask comes from the data, never from the "
+                         f"flux), got {got}")
+    return inputs
 
 class _Stack(layers.Layer):
     "What encoder and decoder stacks share: arguments, embedding, positional encoding, config (abstract: not registered)."
@@ -224,17 +232,20 @@ class _Stack(layers.Layer):
                         for i in range(num_layers)]
         self.supports_masking = True
 
-    def embed_steps(self, flux, mask, first_position=0, training=None):
-        """Embedding plus positional encoding of `flux` `(batch, steps, filters)` starting at `first_position`;
-        the steps where the boolean `mask` `(batch, steps)` is False enter as their positional encoding alone."""
+    def embed_steps(self, flux, observed, first_position=0, training=None):
+        """Embedding plus positional encoding, from `first_position` on, of `flux` `(batch, steps, filters)` and its
+        observation mask `observed` (boolean or 0/1, same shape): the channels are the observed fluxes (0 where
+        `observed` is False) and the mask itself."""
         if flux.shape[-1] is not None and flux.shape[-1] != self.n_filters:
             raise ValueError(f"expected {self.n_filters} filters, got input of shape {flux.shape}")
+        if tuple(observed.shape[1:]) != tuple(flux.shape[1:]):
+            raise ValueError(f"the observation mask has shape {observed.shape}, the flux {flux.shape}: expected the same")
         steps = flux.shape[1]
         if isinstance(first_position, int) and steps is not None and first_position + steps > self.max_len:
             raise ValueError(f"sequence of {first_position + steps} steps is longer than max_len={self.max_len}")
-        x = self.embedding(flux) if self.embed else ops.cast(flux, self.compute_dtype)
-        if self.embed: x = x * ops.cast(self.d_model ** 0.5, x.dtype)
-        x = x * ops.cast(mask[..., None], x.dtype)                          # padded steps: positional encoding only
+        observed = ops.cast(observed, self.compute_dtype)
+        channels = ops.concatenate([ops.cast(flux, self.compute_dtype) * observed, observed], axis=-1)   # (batch, steps, 2 filters)
+        x = self.embedding(channels) * ops.cast(self.d_model ** 0.5, self.compute_dtype) if self.embed else channels
         positions = ops.slice(ops.convert_to_tensor(self.positions, x.dtype), (first_position, 0), (ops.shape(x)[1], self.d_model))
         return self.input_dropout(x + positions[None], training=training)
 
@@ -249,20 +260,21 @@ class _Stack(layers.Layer):
 class TransformerEncoder(_Stack):
     "Embedding, positional encoding and `num_layers` encoder layers: light curves to per-step encodings."
     layer_class = EncoderLayer
-    def call(self, inputs, mask=None, training=None, return_attention_scores=False):
-        """`inputs`: light curves `(batch, steps, filters)`; `mask`: boolean `(batch, steps)` of the observed steps
-        (default: `observed_steps(inputs)`). Returns the encodings `(batch, steps, d_model)`, which carry that mask, or
-        with `return_attention_scores` also the list of every layer's weights `(batch, heads, steps, steps)`."""
-        mask = self.compute_mask(inputs, mask)
-        x, scores = self.embed_steps(inputs, mask, training=training), []
+    def call(self, inputs, training=None, return_attention_scores=False):
+        """`inputs`: `[flux, mask]`, light curves `(batch, steps, filters)` and their observation mask (boolean or 0/1,
+        same shape). Returns the encodings `(batch, steps, d_model)`, which carry the Keras mask of the observed steps,
+        or with `return_attention_scores` also the list of every layer's weights `(batch, heads, steps, steps)`."""
+        flux, observed = _unpack(inputs, ('flux', 'mask'), 'TransformerEncoder')
+        mask = observed_steps(observed)                                         # (batch, steps)
+        x, scores = self.embed_steps(flux, observed, training=training), []
         for layer in self.layers_:
             x, weights = layer(x, mask=mask, training=training, return_attention_scores=True)
             scores.append(weights)
         return (x, scores) if return_attention_scores else x
 
     def compute_mask(self, inputs, mask=None):
-        "The mask of the encodings: `mask`, by default the observed steps of `inputs`."
-        return observed_steps(inputs) if mask is None else mask
+        "The mask of the encodings: the observed steps of the observation mask."
+        return observed_steps(_unpack(inputs, ('flux', 'mask'), 'TransformerEncoder')[1])
 
 # %% ../nbs/10_transformer.ipynb #e06b1553
 def encoder_max_len(n_steps:int) -> int:
@@ -276,16 +288,22 @@ class TransformerDecoder(_Stack):
     "Embedding, positional encoding and `num_layers` decoder layers over the shifted teacher and the encoder output."
     layer_class = DecoderLayer
     def call(self, inputs, mask=None, training=None, return_attention_scores=False):
-        """`inputs`: `[decoder_input, encoder_output]`, the teacher already shifted right `(batch, steps, filters)` and
-        the encodings `(batch, encoder steps, d_model)`. `mask`: `[decoder_mask, encoder_mask]` (by default the Keras
-        masks the inputs carry, such as the encoder's); a missing decoder mask means the start token and the observed
-        steps of `decoder_input`. Returns `(batch, steps, d_model)` with no mask (every step is a prediction), or with
-        `return_attention_scores` also the lists of self- and cross-attention weights of every layer."""
-        decoder_input, encoder_output = inputs
-        decoder_mask, encoder_mask = (None, None) if mask is None else mask
-        if decoder_mask is None:   # the start token, then the observed steps of the shifted teacher
-            decoder_mask = ops.logical_or(observed_steps(decoder_input), ops.equal(ops.arange(_steps(decoder_input))[None], 0))
-        x, self_scores, cross_scores = self.embed_steps(decoder_input, decoder_mask, training=training), [], []
+        """`inputs`: `[teacher, mask, encoder_output]`: the light curve to produce `(batch, steps, filters)` and its
+        observation mask (boolean or 0/1, same shape), which the decoder shifts right itself, and the encodings
+        `(batch, encoder steps, d_model)`. `mask`: the Keras masks of these inputs; only the last is used, the encoder
+        steps that may be attended to (by default the mask the encoder's output carries), and it is required. The
+        decoder's own padding mask is the start token and the observed steps of the shifted teacher mask. Returns
+        `(batch, steps, d_model)` with no mask (every step is a prediction), or with `return_attention_scores` also the
+        lists of self- and cross-attention weights of every layer."""
+        teacher, observed, encoder_output = _unpack(inputs, ('teacher', 'mask', 'encoder_output'), 'TransformerDecoder')
+        encoder_mask = None if mask is None else mask[-1]
+        if encoder_mask is None:
+            raise ValueError("TransformerDecoder needs the encoder's step mask: the Keras mask of the encoder output, "
+                             "or mask=[None, None, encoder_mask]")
+        observed = ops.cast(observed, self.compute_dtype)
+        decoder_mask = decoder_step_mask(observed_steps(observed))              # (batch, steps)
+        x = self.embed_steps(shift_right(teacher), shift_right(observed), training=training)
+        self_scores, cross_scores = [], []
         for layer in self.layers_:
             x, self_weights, cross_weights = layer([x, encoder_output], mask=[decoder_mask, encoder_mask],
                                                    training=training, return_attention_scores=True)
@@ -297,6 +315,17 @@ class TransformerDecoder(_Stack):
         return None
 
 # %% ../nbs/10_transformer.ipynb #d2ae627b
+_AUTOENCODER_INPUTS = ('flux', 'mask', 'teacher')
+
+def _autoencoder_parts(inputs):
+    "`(flux, mask, teacher)` of the autoencoder's input dictionary; anything else is refused."
+    if not isinstance(inputs, dict) or not {'flux', 'mask'} <= set(inputs) or not set(inputs) <= set(_AUTOENCODER_INPUTS):
+        got = sorted(inputs) if isinstance(inputs, dict) else f"{type(inputs).__name__} of shape {getattr(inputs, 'shape', None)}"
+        raise ValueError(f"the autoencoder takes a dict {{'flux', 'mask'[, 'teacher']}} (the observation mask comes from "
+                         f"the data, never from the flux; see `autoencoder_inputs`), got {got}")
+    return inputs['flux'], inputs['mask'], inputs.get('teacher', inputs['flux'])
+
+# %% ../nbs/10_transformer.ipynb #72d1ab50
 @keras.saving.register_keras_serializable(package='lc_transformer')
 class TransformerAutoencoder(keras.Model):
     "Transformer encoder-decoder that reconstructs light curves (or their noiseless models) with teacher forcing."
@@ -310,18 +339,14 @@ class TransformerAutoencoder(keras.Model):
         self.decoder = TransformerDecoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='decoder')
         self.final = layers.Dense(n_filters, name='final')
 
-    def call(self, inputs, mask=None, training=None, return_attention_scores=False):
-        """`inputs`: flux `(batch, steps, filters)`, or `(flux, teacher)`. `mask`: boolean `(batch, steps)` of the
-        observed steps of both, or a pair `(flux_mask, teacher_mask)`; by default (or where None) the steps with a
-        non-zero flux, `observed_steps`. Returns the reconstruction `(batch, steps, filters)` with no mask (every step
-        is predicted), or with `return_attention_scores` also a dict of attention weights (see `attention_maps`)."""
-        flux, teacher = inputs if isinstance(inputs, (tuple, list)) else (inputs, inputs)
-        flux_mask, teacher_mask = mask if isinstance(mask, (tuple, list)) else (mask, mask)
-        flux_mask = observed_steps(flux) if flux_mask is None else flux_mask
-        teacher_mask = observed_steps(teacher) if teacher_mask is None else teacher_mask
-        encoded = self.encoder(flux, mask=flux_mask, training=training, return_attention_scores=return_attention_scores)
+    def call(self, inputs, training=None, return_attention_scores=False):
+        """`inputs`: `{'flux', 'mask'[, 'teacher']}`, see `autoencoder_inputs`. Returns the reconstruction
+        `(batch, steps, filters)` with no mask (every step is predicted), or with `return_attention_scores` also a dict
+        of attention weights (see `attention_maps`)."""
+        flux, observed, teacher = _autoencoder_parts(inputs)
+        encoded = self.encoder([flux, observed], training=training, return_attention_scores=return_attention_scores)
         if return_attention_scores: encoded, encoder_scores = encoded
-        decoded = self.decoder([shift_right(teacher), encoded], mask=[decoder_step_mask(teacher_mask), flux_mask],
+        decoded = self.decoder([teacher, observed, encoded], mask=[None, None, observed_steps(observed)],
                                training=training, return_attention_scores=return_attention_scores)
         if not return_attention_scores: return self.final(decoded)
         decoded, self_scores, cross_scores = decoded
@@ -335,55 +360,61 @@ class TransformerAutoencoder(keras.Model):
         return {**super().get_config(), **self.stack_config,
                 'first_kernel_regularizer': keras.regularizers.serialize(self.first_kernel_regularizer)}
 
-# %% ../nbs/10_transformer.ipynb #f175d13e
-_FEEDS = ('observed', 'all')
+# %% ../nbs/10_transformer.ipynb #57f26be1
+def autoencoder_inputs(flux:np.ndarray, # observed light curves `(n, steps, filters)`
+                       mask:np.ndarray, # their observation mask, boolean or 0/1, same shape
+                       teacher:np.ndarray|None=None, # the light curves to produce (default: `flux`), same shape
+                      ) -> dict: # `{'flux', 'mask'[, 'teacher']}`, float32
+    "The input dictionary of a `TransformerAutoencoder`: fluxes, observation mask and optional teacher, as float32."
+    flux, mask = np.asarray(flux, np.float32), np.asarray(mask)
+    if mask.shape != flux.shape: raise ValueError(f"`mask` has shape {mask.shape}, expected the flux's {flux.shape}")
+    if mask.dtype != bool and not np.isin(mask, (0, 1)).all():
+        raise ValueError(f"`mask` must be boolean or 0/1, got values such as {np.setdiff1d(mask, (0, 1))[:3].tolist()}")
+    inputs = {'flux': flux, 'mask': mask.astype(np.float32)}
+    if teacher is not None:
+        inputs['teacher'] = np.asarray(teacher, np.float32)
+        if inputs['teacher'].shape != flux.shape:
+            raise ValueError(f"`teacher` has shape {inputs['teacher'].shape}, expected the flux's {flux.shape}")
+    return inputs
 
-def _check_feed(feed):
-    if feed not in _FEEDS: raise ValueError(f"unknown feed {feed!r}: expected one of {_FEEDS}")
-
-def _observed_cells(flux):
-    return ops.convert_to_numpy(ops.not_equal(flux, 0))
-
+# %% ../nbs/10_transformer.ipynb #7f43585e
 def _batches(n, batch_size):
     if batch_size < 1: raise ValueError(f"`batch_size` must be positive, got {batch_size}")
     return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
-# %% ../nbs/10_transformer.ipynb #882b53ba
-def reconstruct_teacher_forced(model:TransformerAutoencoder, flux:np.ndarray, teacher:np.ndarray|None=None,
-                               batch_size:int=256) -> np.ndarray:
-    "One forward pass with `teacher` (default `flux`) as decoder input: `(n, steps, filters)`."
-    inputs = flux if teacher is None else (flux, teacher)
-    return model.predict(inputs, batch_size=batch_size, verbose=0)
+# %% ../nbs/10_transformer.ipynb #b1ec4f17
+def reconstruct_teacher_forced(model:TransformerAutoencoder, flux:np.ndarray, mask:np.ndarray,
+                               teacher:np.ndarray|None=None, batch_size:int=256) -> np.ndarray:
+    "One forward pass with `teacher` (default `flux`) as decoder input, `mask` the observation mask: `(n, steps, filters)`."
+    return model.predict(autoencoder_inputs(flux, mask, teacher), batch_size=batch_size, verbose=0)
 
-def reconstruct_naive(model:TransformerAutoencoder, flux:np.ndarray, feed:str='observed') -> np.ndarray:
+def reconstruct_naive(model:TransformerAutoencoder, flux:np.ndarray, mask:np.ndarray) -> np.ndarray:
     "Autoregressive reconstruction with one full forward pass per step (the seed's method, batched): the reference."
-    _check_feed(feed)
-    flux = np.asarray(flux, np.float32)
-    keep = _observed_cells(flux) if feed == 'observed' else np.ones(flux.shape, bool)
-    fed, output = np.zeros_like(flux), np.zeros_like(flux)
-    for t in range(flux.shape[1]):
-        prediction = ops.convert_to_numpy(model((flux, fed), training=False))[:, t]
-        output[:, t], fed[:, t] = prediction, np.where(keep[:, t], prediction, 0)
+    inputs = autoencoder_inputs(flux, mask)
+    fed, output = np.zeros_like(inputs['flux']), np.zeros_like(inputs['flux'])
+    for t in range(fed.shape[1]):
+        prediction = ops.convert_to_numpy(model({**inputs, 'teacher': fed}, training=False))[:, t]
+        output[:, t], fed[:, t] = prediction, np.where(inputs['mask'][:, t] > 0, prediction, 0)
     return output
 
-# %% ../nbs/10_transformer.ipynb #7f43585e
-def _decode_incrementally(model, flux, feed):
-    "Autoregressive decoding of one batch `(batch, steps, filters)`, with cached keys and values, as a tensor."
+# %% ../nbs/10_transformer.ipynb #d468b71b
+def _decode_incrementally(model, flux, observed):
+    "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 mask, with cached keys and values."
     encoder, decoder = model.encoder, model.decoder
-    encoder_mask = observed_steps(flux)
-    encoded = encoder(flux, mask=encoder_mask, training=False)
+    encoder_mask = observed_steps(observed)
+    encoded = encoder([flux, observed], training=False)
     cross_key_values = [layer.cross_attention.project_key_value(encoded) for layer in decoder.layers_]
     batch, (steps, n_filters) = ops.shape(flux)[0], flux.shape[1:]      # batch size may be unknown when traced
     heads, depth, dtype = decoder.num_heads, decoder.d_model // decoder.num_heads, model.final.compute_dtype
-    keep = ops.not_equal(flux, 0) if feed == 'observed' else ops.ones_like(flux, dtype='bool')
+    keep = ops.not_equal(observed, 0)                                            # (batch, steps, filters)
     position = ops.arange(steps)[None]
 
     def step(t, state):
         "Decode step `t` for the whole batch, with fixed-size caches of keys and values filled up to `t`."
-        step_input, step_visible, visible, outputs, keys, values = state
+        step_input, step_observed, step_visible, visible, outputs, keys, values = state
         visible = ops.slice_update(visible, (0, t), ops.cast(step_visible, visible.dtype))
         self_mask = ops.logical_and(visible > 0, position <= t)[:, None, :]          # (batch, 1, keys)
-        x = decoder.embed_steps(step_input, step_visible, first_position=t, training=False)
+        x = decoder.embed_steps(step_input, step_observed, first_position=t, training=False)
         new_keys, new_values = [], []
         for layer, key_cache, value_cache, cross_kv in zip(decoder.layers_, keys, values, cross_key_values):
             key, value = layer.self_attention.project_key_value(x)             # (batch, heads, depth, 1), (batch, heads, 1, depth)
@@ -396,42 +427,44 @@ def _decode_incrementally(model, flux, feed):
         outputs = ops.slice_update(outputs, (0, t, 0), prediction)
         step_keep = ops.expand_dims(ops.take(keep, t, axis=1), 1)                # (batch, 1, filters)
         step_input = ops.where(step_keep, prediction, ops.zeros_like(prediction))  # what the decoder saw in training
-        return step_input, ops.any(step_keep, axis=-1), visible, outputs, new_keys, new_values
+        return (step_input, ops.cast(step_keep, dtype), ops.any(step_keep, axis=-1), visible, outputs,
+                new_keys, new_values)
 
-    state = (ops.zeros((batch, 1, n_filters), dtype), ops.ones((batch, 1), 'bool'), ops.zeros((batch, steps)),
-             ops.zeros((batch, steps, n_filters), dtype), [ops.zeros((batch, heads, depth, steps), dtype) for _ in decoder.layers_],
+    state = (ops.zeros((batch, 1, n_filters), dtype), ops.zeros((batch, 1, n_filters), dtype), ops.ones((batch, 1), 'bool'),
+             ops.zeros((batch, steps)), ops.zeros((batch, steps, n_filters), dtype),
+             [ops.zeros((batch, heads, depth, steps), dtype) for _ in decoder.layers_],
              [ops.zeros((batch, heads, steps, depth), dtype) for _ in decoder.layers_])
-    return ops.fori_loop(0, steps, step, state)[3]
+    return ops.fori_loop(0, steps, step, state)[4]
 
 _DECODERS = weakref.WeakKeyDictionary()
 
-def _decoder_function(model, feed):
-    """`_decode_incrementally` for `model`, traced once into a graph under TensorFlow (the loop then runs without
-    Python); the other backends run it as is."""
+def _decoder_function(model, shape):
+    """`_decode_incrementally` for `model` and light curves of `shape` `(steps, filters)`, traced once into a graph
+    under TensorFlow (the loop then runs without Python; only the batch size may vary); the other backends run it as is."""
     functions = _DECODERS.setdefault(model, {})
-    if feed not in functions:
-        decode = lambda flux: _decode_incrementally(model, flux, feed)
+    if shape not in functions:
+        decode = lambda flux, observed: _decode_incrementally(model, flux, observed)
         if keras.backend.backend() == 'tensorflow':
             import tensorflow as tf
             decode = tf.function(decode, autograph=False, reduce_retracing=True)
-        functions[feed] = decode
-    return functions[feed]
+        functions[shape] = decode
+    return functions[shape]
 
-# %% ../nbs/10_transformer.ipynb #b1ec4f17
+# %% ../nbs/10_transformer.ipynb #c8dfb73e
 def reconstruct(model:TransformerAutoencoder,
                 flux:np.ndarray, # observed light curves `(n, steps, filters)`
-                feed:str='observed', # feed predictions back in the 'observed' filters only, or in 'all'
+                mask:np.ndarray, # their observation mask, boolean or 0/1, same shape
                 batch_size:int=1024, # light curves decoded together
                ) -> np.ndarray: # reconstructed light curves `(n, steps, filters)`
     "Fast autoregressive reconstruction: encoder once, decoder step by step with cached keys and values."
-    _check_feed(feed)
-    flux, decode = np.asarray(flux, np.float32), _decoder_function(model, feed)
-    parts = [ops.convert_to_numpy(ops.cast(decode(flux[part]), 'float32')) for part in _batches(len(flux), batch_size)]
+    inputs = autoencoder_inputs(flux, mask)
+    decode = _decoder_function(model, inputs['flux'].shape[1:])
+    parts = [ops.convert_to_numpy(ops.cast(decode(inputs['flux'][part], inputs['mask'][part]), 'float32'))
+             for part in _batches(len(inputs['flux']), batch_size)]
     return np.concatenate(parts)
 
 # %% ../nbs/10_transformer.ipynb #0db53ee6
-def attention_maps(model:TransformerAutoencoder, flux:np.ndarray, teacher:np.ndarray|None=None) -> dict:
+def attention_maps(model:TransformerAutoencoder, flux:np.ndarray, mask:np.ndarray, teacher:np.ndarray|None=None) -> dict:
     "Teacher-forced attention weights: `{'encoder'|'decoder_self'|'decoder_cross': [per layer (n, heads, q, k)]}`."
-    inputs = flux if teacher is None else (flux, teacher)
-    _, scores = model(inputs, training=False, return_attention_scores=True)
+    _, scores = model(autoencoder_inputs(flux, mask, teacher), training=False, return_attention_scores=True)
     return {name: [ops.convert_to_numpy(w) for w in weights] for name, weights in scores.items()}

@@ -35,7 +35,7 @@ def test_main_job_writes_report(tmp_path):
     assert result.returncode == 0, result.stderr
     record = json.loads((tmp_path/'report'/'run.json').read_text())
     assert record['n_objects'] == 240 and record['n_test'] == 48
-    assert sorted(record['comparison']) == ['ae_classifier', 'encoder_classifier', 'rnn']
+    assert sorted(record['comparison']) == ['ae_classifier', 'amplitude_threshold', 'encoder_classifier', 'rnn']
     for scores in record['comparison'].values(): assert 0 <= scores['accuracy'] <= 1
     table = (tmp_path/'report'/'report'/'comparison.md').read_text()
     assert all(name in table for name in record['comparison'])
@@ -45,3 +45,21 @@ def test_main_job_reports_missing_data(tmp_path):
     result = run('lc_run', '--data', str(tmp_path/'nowhere'), '--out', str(tmp_path/'report'))
     assert result.returncode != 0
     assert 'no data at' in result.stderr
+
+def test_main_job_on_plasticc_scores_the_test_split_with_class_99(tmp_path):
+    data = tmp_path/'plasticc'
+    for split, n in (('train', 300), ('test', 200)):
+        made = run('lc_simulate_plasticc', str(data), '--n_objects', str(n), '--split', split, '--schema', 'unblinded',
+                    '--frac_unknown', '0.1' if split == 'test' else '0', '--seed', '2')
+        assert made.returncode == 0, made.stderr
+    quick = ['--ae_epochs', '1', '--classifier_epochs', '1', '--rnn_epochs', '1', '--verbose', '0']
+    result = run('lc_run', '--data', str(data), '--out', str(tmp_path/'run'), *quick)
+    assert result.returncode == 0, result.stderr[-3000:]
+    record = json.loads((tmp_path/'run'/'run.json').read_text())
+    assert sorted(record['test_split']) == ['ae_classifier', 'amplitude_threshold', 'encoder_classifier', 'rnn']
+    for scores in record['test_split'].values():         # the challenge metric, with and without class 99
+        assert scores['kaggle_weighted_log_loss'] > 0 and scores['kaggle_weighted_log_loss_without_99'] > 0
+    saved = json.loads((tmp_path/'run'/'report_test_split'/'metrics.json').read_text())
+    for name, summary in saved.items():
+        assert summary['class_99']['method'] and summary['temperature'] > 0, name   # class 99 and calibration, fitted on validation
+    assert 'kaggle_weighted_log_loss' in record['comparison']['rnn']          # the held-out part of the training set too

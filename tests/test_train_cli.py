@@ -8,6 +8,7 @@ import pytest
 import keras
 from fastcore.script import anno_parser
 from lc_transformer.bazin import load_test_data
+from lc_transformer.transformer import autoencoder_inputs
 from lc_transformer.train import TrainConfig, ClassifierConfig, CLASSIFIER_OPTIONS, train_ae_cli, train_classifier_cli
 from lc_transformer.pipeline import PipelineConfig, run_cli
 
@@ -33,7 +34,7 @@ def test_ae_cli_writes_a_reloadable_run(tmp_path, monkeypatch):
     assert any((out/'logs').rglob('events.out.tfevents*'))
     model = keras.models.load_model(out/'model.keras', safe_mode=True)
     lcs = load_test_data(DATA)[:3]
-    prediction = model.predict((lcs.flux, lcs.true_flux), verbose=0)
+    prediction = model.predict(autoencoder_inputs(lcs.flux, lcs.mask, lcs.true_flux), verbose=0)
     assert prediction.shape == lcs.flux.shape and np.isfinite(prediction).all()
 
 def test_ae_cli_repeats_a_run_from_its_config(tmp_path, monkeypatch):
