@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from .data import (LSST_FILTERS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_COUNTS, PLASTICC_TARGETS,
                                  PLASTICC_WEIGHTS, GALACTIC_TARGETS, challenge_target)
-from .metrics import weighted_log_loss
+from .metrics import kaggle_weighted_log_loss
 
 # %% auto #0
 __all__ = ['LIGHT_CURVE_COLUMNS', 'METADATA_COLUMNS', 'METADATA_ESSENTIALS', 'plasticc_classes', 'file_columns', 'detect_schema',
@@ -281,7 +281,6 @@ def plasticc_log_loss(targets, # (n_objects,) true target codes (991-994 are sco
                      ) -> float:
     "The PLAsTiCC weighted log-loss of `probs` for objects of true class `targets`."
     classes = np.asarray(classes, dtype=np.int64)
-    if len(np.unique(classes)) != len(classes): raise ValueError(f"`classes` repeats a code: {classes.tolist()}")
     unknown = [int(c) for c in classes if int(c) not in PLASTICC_WEIGHTS]
     if unknown: raise ValueError(f"unknown PLAsTiCC class code(s) {unknown}: expected some of {list(PLASTICC_TARGETS)}")
     targets = challenge_target(np.asarray(targets, dtype=np.int64))
@@ -289,4 +288,4 @@ def plasticc_log_loss(targets, # (n_objects,) true target codes (991-994 are sco
     missing = sorted({int(t) for t in targets} - set(column))
     if missing: raise ValueError(f"target code(s) {missing} have no column in `classes` {classes.tolist()}")
     labels = np.array([column[int(t)] for t in targets], dtype=np.int64)
-    return weighted_log_loss(labels, probs, np.array([PLASTICC_WEIGHTS[int(c)] for c in classes]))
+    return kaggle_weighted_log_loss(labels, probs, classes)
