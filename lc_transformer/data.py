@@ -11,13 +11,13 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['LSST_FILTERS', 'LSST_WAVELENGTHS_NM', 'FILTER_COLOURS', 'PLASTICC_CLASS_NAMES', 'PLASTICC_TRAIN_COUNTS',
-           'PLASTICC_TRAIN_TARGETS', 'PLASTICC_TARGETS', 'PLASTICC_WEIGHTS', 'UNBLINDED_CLASS_99', 'GALACTIC_TARGETS',
-           'COPY_ID_STRIDE', 'PARTS_MANIFEST', 'challenge_target', 'LightCurves', 'minmax_constants',
-           'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise', 'normalise_errors',
-           'weights_from_errors', 'weights_from_mask', 'keep_observed', 'observed_until', 'concat_light_curves',
-           'object_positions', 'select_objects', 'add_copies', 'random_truncations', 'split_by_object',
-           'balanced_class_weights', 'model_arrays', 'to_dataset', 'save_light_curves', 'load_light_curves',
-           'LightCurvePartWriter', 'read_parts_manifest']
+           'PLASTICC_TEST_COUNTS', 'PLASTICC_TRAIN_TARGETS', 'PLASTICC_TARGETS', 'PLASTICC_WEIGHTS',
+           'UNBLINDED_CLASS_99', 'GALACTIC_TARGETS', 'COPY_ID_STRIDE', 'PARTS_MANIFEST', 'challenge_target',
+           'LightCurves', 'minmax_constants', 'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise',
+           'normalise_errors', 'weights_from_errors', 'weights_from_mask', 'keep_observed', 'observed_until',
+           'concat_light_curves', 'object_positions', 'select_objects', 'add_copies', 'random_truncations',
+           'split_by_object', 'balanced_class_weights', 'model_arrays', 'to_dataset', 'save_light_curves',
+           'load_light_curves', 'LightCurvePartWriter', 'read_parts_manifest']
 
 # %% ../nbs/00_data.ipynb #1afe01ba
 LSST_FILTERS = ('u', 'g', 'r', 'i', 'z', 'y')
@@ -35,6 +35,12 @@ PLASTICC_CLASS_NAMES = {6: 'microlens-single', 15: 'TDE', 16: 'eclipsing binary'
 PLASTICC_TRAIN_COUNTS = {90: 2313, 42: 1193, 65: 981, 16: 924, 15: 495, 62: 484, 88: 370, 92: 239, 67: 208,
                          52: 183, 95: 175, 6: 151, 64: 102, 53: 30}
 "Number of objects of each class in the PLAsTiCC training set (7,848 in all)."
+PLASTICC_TEST_COUNTS = {90: 1659831, 67: 40193, 52: 63664, 42: 1000150, 62: 175094, 95: 35782, 15: 13555, 64: 131,
+                        88: 101424, 92: 197155, 65: 93494, 16: 96472, 53: 1453, 6: 1303,
+                        991: 533, 992: 1702, 993: 9680, 994: 1172}
+"""Number of objects of each `true_target` class in the unblinded PLAsTiCC test set (Kessler et al. 2019, PASP 131,
+094501, table of models; Hložek et al. 2020, arXiv:2012.12392). These counts add up to 3,492,788 (the quoted
+total of the test set is 3,492,890; the 102 objects of difference are not attributed to a class here)."""
 PLASTICC_TRAIN_TARGETS = tuple(sorted(PLASTICC_TRAIN_COUNTS))
 "The 14 target codes of the training set, in increasing order."
 PLASTICC_TARGETS = PLASTICC_TRAIN_TARGETS + (99,)

@@ -362,12 +362,10 @@ def _final_probabilities(name, result, class_codes):
     if valid_labels is None:
         if needs_99: raise ValueError(f"result {name!r}: adding class 99 needs validation predictions ('valid_labels', 'valid_probs')")
         return probs, probs, None, None
-    calibrated, temperature = metrics.calibrate(valid_labels, valid_probs, probs)
-    if not needs_99: return probs, calibrated, temperature, None
-    known = class_codes[:-1]
-    raw_99 = metrics.fit_class_99(valid_labels, valid_probs, known)
-    calibrated_99 = metrics.fit_class_99(valid_labels, metrics.apply_temperature(temperature, probs=valid_probs), known)
-    return metrics.add_class_99(probs, raw_99), metrics.add_class_99(calibrated, calibrated_99), temperature, calibrated_99
+    calibration = metrics.fit_calibration(valid_labels, valid_probs, class_codes[:-1] if needs_99 else None)
+    if not needs_99: return probs, calibration(probs), calibration.temperature, None
+    raw = metrics.add_class_99(probs, metrics.fit_class_99(valid_labels, valid_probs, class_codes[:-1]))
+    return raw, calibration(probs), calibration.temperature, calibration.class_99
 
 # %% ../nbs/24_evaluate.ipynb #41401795
 def write_report(out_dir, # folder to write into (created)

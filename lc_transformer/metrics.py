@@ -11,10 +11,10 @@ from .data import PLASTICC_WEIGHTS, challenge_target
 # %% auto #0
 __all__ = ['PROB_CLIP', 'NOVELTY_SCORES', 'clip_and_renormalise', 'weighted_log_loss', 'class_mean_log_loss', 'log_loss',
            'plasticc_class_weights', 'kaggle_weighted_log_loss', 'without_class_99', 'accuracy', 'confusion_matrix',
-           'f1_per_class', 'macro_f1', 'roc_curve', 'precision_recall_curve', 'auc', 'roc_auc', 'average_precision',
-           'one_vs_rest_curves', 'reliability_curve', 'expected_calibration_error', 'apply_temperature',
-           'fit_temperature', 'calibrate', 'Class99', 'novelty_score', 'add_class_99', 'fit_class_99',
-           'classification_scores']
+           'f1_per_class', 'recall_per_class', 'macro_f1', 'roc_curve', 'precision_recall_curve', 'auc', 'roc_auc',
+           'average_precision', 'one_vs_rest_curves', 'reliability_curve', 'expected_calibration_error',
+           'apply_temperature', 'fit_temperature', 'calibrate', 'Class99', 'novelty_score', 'add_class_99',
+           'fit_class_99', 'Calibration', 'fit_calibration', 'classification_scores']
 
 # %% ../nbs/23_metrics.ipynb #a0b71bc3
 def _check_probs(probs, name='probs'):
@@ -174,6 +174,13 @@ def f1_per_class(labels:np.ndarray, predictions:np.ndarray, n_classes:int|None=N
     tp, n_true, n_pred = np.diag(cm), cm.sum(axis=1), cm.sum(axis=0)
     with np.errstate(invalid='ignore'):
         return np.where(n_true + n_pred > 0, 2 * tp / (n_true + n_pred), np.nan)   # 2TP / (2TP + FP + FN)
+
+def recall_per_class(labels:np.ndarray, predictions:np.ndarray, n_classes:int|None=None) -> np.ndarray:
+    "Recall (true-positive rate) of each class `(K,)`, NaN for a class with no true object."
+    cm = confusion_matrix(labels, predictions, n_classes).astype(np.float64)
+    n_true = cm.sum(axis=1)
+    with np.errstate(invalid='ignore'):
+        return np.where(n_true > 0, np.diag(cm) / n_true, np.nan)
 
 def macro_f1(labels:np.ndarray, predictions:np.ndarray, n_classes:int|None=None) -> float:
     "Unweighted mean of the per-class F1 scores over the classes that are true or predicted for some object."
@@ -404,13 +411,34 @@ def fit_class_99(valid_labels:np.ndarray, # (n_valid,) class indices of the know
     return Class99(method, float(np.exp(log_c)), tuple(int(c) for c in codes))
 
 # %% ../nbs/23_metrics.ipynb #3111cb38
+@dataclass(frozen=True)
+class Calibration:
+    "A fitted temperature and, optionally, a fitted class-99 column: call it on raw probabilities."
+    temperature: float
+    class_99: Class99|None = None
+    def __call__(self, probs:np.ndarray) -> np.ndarray:
+        "`(n, K)` raw probabilities -> `(n, K)` calibrated ones, or `(n, K+1)` with class 99 last."
+        calibrated = apply_temperature(self.temperature, probs=probs)
+        return calibrated if self.class_99 is None else add_class_99(calibrated, self.class_99)
+
+def fit_calibration(valid_labels:np.ndarray, # (n_valid,) true class indices of the validation set
+                    valid_probs:np.ndarray, # (n_valid, K) raw validation probabilities
+                    class_codes=None, # (K,) PLAsTiCC codes of the known classes: adds a class-99 column (None: no class 99)
+                    method:str='prod', # the novelty score of class 99
+                   ) -> Calibration:
+    "The temperature fitted on validation predictions, then the class-99 scale fitted on the calibrated ones."
+    temperature = fit_temperature(valid_labels, probs=valid_probs)
+    if class_codes is None: return Calibration(temperature)
+    return Calibration(temperature, fit_class_99(valid_labels, apply_temperature(temperature, probs=valid_probs), class_codes, method))
+
+# %% ../nbs/23_metrics.ipynb #c93332a5
 def classification_scores(labels:np.ndarray, # (n_objects,) true class indices
                           probs:np.ndarray, # (n_objects, K) class probabilities
                           class_names:list|None=None, # K names used in the per-class keys; default '0', '1', ...
                           class_codes=None, # (K,) PLAsTiCC target codes of the columns: adds the Kaggle-weighted log-loss
                           n_bins:int=10, # bins of the expected calibration error
                          ) -> dict:
-    "Accuracy, macro F1, the log-losses by name, ECE, and per-class and macro ROC AUC and average precision, as a flat dict."
+    "Accuracy, macro F1, the log-losses by name, ECE, per-class and macro ROC AUC and average precision, per-class F1 and recall, as a flat dict."
     probs = _check_probs(probs)
     n_classes = probs.shape[1]
     labels = _check_labels(labels, len(probs), n_classes)
@@ -427,5 +455,8 @@ def classification_scores(labels:np.ndarray, # (n_objects,) true class indices
     aucs, aps = [c['roc_auc'] for c in curves], [c['average_precision'] for c in curves]
     scores['macro_roc_auc'] = float(np.nanmean(aucs)) if not np.all(np.isnan(aucs)) else float('nan')
     scores['macro_average_precision'] = float(np.nanmean(aps)) if not np.all(np.isnan(aps)) else float('nan')
-    for name, a, p in zip(names, aucs, aps): scores[f'roc_auc/{name}'], scores[f'average_precision/{name}'] = float(a), float(p)
+    f1s, recalls = f1_per_class(labels, probs, n_classes), recall_per_class(labels, probs, n_classes)
+    for name, a, p, f, r in zip(names, aucs, aps, f1s, recalls):
+        scores.update({f'roc_auc/{name}': float(a), f'average_precision/{name}': float(p), f'f1/{name}': float(f),
+                       f'recall/{name}': float(r)})
     return scores

@@ -17,7 +17,8 @@ from .plasticc import ObservationReader, read_metadata, plasticc_files
 
 # %% auto #0
 __all__ = ['FEATURE_NAMES', 'class_indices', 'grid_times', 'detection_trigger_times', 'interpolate_linear', 'interpolate_binned',
-           'gp_fit_predict', 'interpolate_gp', 'prepare_batch', 'finish', 'crop_pre_trigger', 'prepare_plasticc']
+           'gp_fit_predict', 'interpolate_gp', 'prepare_batch', 'finish', 'crop_pre_trigger', 'whole_object_batches',
+           'prepare_plasticc']
 
 # %% ../nbs/32_prepare.ipynb #5b659d4b
 def class_indices(targets, # (n_objects,) PLAsTiCC target codes
@@ -245,8 +246,8 @@ def crop_pre_trigger(lcs:LightCurves, # prepared (normalised) light curves, with
     return add_copies(lcs, copies, keep_original)
 
 # %% ../nbs/32_prepare.ipynb #62585f09
-def _whole_object_batches(reader:ObservationReader, max_objects:int|None):
-    "The reader's batches, the last one cut so that at most `max_objects` objects come out."
+def whole_object_batches(reader:ObservationReader, max_objects:int|None=None):
+    "The reader's batches of whole objects, the last one cut so that at most `max_objects` objects come out."
     n_read = 0
     for batch in reader:
         if max_objects is not None and reader.n_objects > max_objects:
@@ -283,7 +284,7 @@ def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or s
     reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=metadata, check_complete=max_objects is None)
     writer = LightCurvePartWriter(save_to, weights_mean_one=True) if in_parts else None
     parts, dropped, n_prepared = [], 0, 0
-    for batch in _whole_object_batches(reader, max_objects):
+    for batch in whole_object_batches(reader, max_objects):
         arrays, lost = prepare_batch(batch, metadata, classes, start, step, n_steps, method, max_gap, days_after_trigger)
         dropped += lost; n_prepared += len(arrays['flux'])
         if writer is None: parts.append(arrays)

@@ -4,24 +4,26 @@
 
 # %% ../nbs/31_simulate.ipynb #a80b6d2b
 from __future__ import annotations
+import functools
 import gzip as gzip_module
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from fastcore.script import call_parse, Param
 from .data import (LSST_FILTERS, LSST_WAVELENGTHS_NM, PLASTICC_TRAIN_COUNTS, PLASTICC_TRAIN_TARGETS,
-                                 UNBLINDED_CLASS_99, GALACTIC_TARGETS, challenge_target)
+                                 PLASTICC_TEST_COUNTS, UNBLINDED_CLASS_99, GALACTIC_TARGETS, challenge_target)
 from .plasticc import LIGHT_CURVE_COLUMNS, METADATA_COLUMNS
 
 # %% auto #0
 __all__ = ['LSST_DEPTHS', 'EXTINCTION_R', 'FILTER_FREQUENCY', 'DDF_FIELDS', 'SURVEY_START', 'SEASON_DAYS', 'N_SEASONS',
-           'ZERO_POINT', 'SPLIT_DEFAULTS', 'distance_modulus', 'equatorial_to_galactic', 'planck_ratio', 'class_counts',
-           'simulate_plasticc', 'plasticc_file_names', 'write_plasticc', 'simulate_plasticc_files',
-           'simulate_plasticc_cli']
+           'ZERO_POINT', 'PEAK_MARGIN', 'DETECTION_R50', 'SPECTROSCOPIC_R50', 'GALACTIC_SCALE_B', 'SPLIT_DEFAULTS',
+           'MIN_DETECTIONS', 'distance_modulus', 'equatorial_to_galactic', 'planck_ratio', 'lsst_bandpasses',
+           'blackbody_band_flux', 'class_counts', 'selection_probability', 'simulate_plasticc', 'plasticc_file_names',
+           'write_plasticc', 'simulate_plasticc_files', 'simulate_plasticc_cli']
 
 # %% ../nbs/31_simulate.ipynb #7d26bbdc
 LSST_DEPTHS = np.array([23.9, 25.0, 24.7, 24.0, 23.3, 22.1])
-"Single-visit 5-sigma limiting magnitudes of u g r i z y."
+"Single-visit 5-sigma limiting magnitudes of u g r i z y (Ivezić et al. 2019)."
 EXTINCTION_R = np.array([4.145, 3.237, 2.273, 1.684, 1.323, 1.088])
 "Extinction `A_b / E(B-V)` of each filter (Schlafly & Finkbeiner 2011, R_V = 3.1)."
 FILTER_FREQUENCY = np.array([0.07, 0.10, 0.22, 0.22, 0.20, 0.19])
@@ -30,6 +32,14 @@ DDF_FIELDS = np.array([[9.45, -44.0], [35.71, -4.75], [53.13, -28.1], [150.1, 2.
 "(ra, decl) of the deep-drilling fields ELAIS-S1, XMM-LSS, ECDFS and COSMOS."
 SURVEY_START, SEASON_DAYS, N_SEASONS = 59580.0, 180.0, 3
 ZERO_POINT = 27.5
+PEAK_MARGIN = 50.0
+"Test-set peaks start this many days before an object's first season."
+DETECTION_R50 = (24.5, 25.2)
+"Peak apparent r magnitude at which half of the extragalactic objects are detected (WFD, DDF)."
+SPECTROSCOPIC_R50 = (22.5, 23.5)
+"Peak apparent r magnitude at which half of the detected objects get a spectrum, i.e. enter the training set (WFD, DDF)."
+GALACTIC_SCALE_B = 15.0
+"Galactic objects: the sky density falls as `exp(-|b| / GALACTIC_SCALE_B)` (degrees), plus a floor of 0.05."
 
 # %% ../nbs/31_simulate.ipynb #30d7d56a
 _WAVELENGTHS = np.asarray(LSST_WAVELENGTHS_NM)        # nm, indexed by filter
@@ -39,6 +49,10 @@ def _flux(mag): return 10 ** (-0.4 * (np.asarray(mag) - ZERO_POINT))
 _Z_GRID = np.linspace(0, 5, 5001)
 _inv_E = 1 / np.sqrt(0.3 * (1 + _Z_GRID) ** 3 + 0.7)
 _COMOVING_MPC = 299792.458 / 70 * np.concatenate([[0], np.cumsum((_inv_E[1:] + _inv_E[:-1]) / 2 * np.diff(_Z_GRID))])
+
+def _blackbody_nu(wavelength, temperature):
+    "B_nu up to a constant factor, `nu^3 / (exp(h nu / k T) - 1)`, with the wavelength in nm and the temperature in K."
+    return wavelength ** -3.0 / np.expm1(np.minimum(1.4388e7 / (wavelength * temperature), 700))   # h c / k = 1.4388e7 nm K
 
 # %% ../nbs/31_simulate.ipynb #9a3f54a5
 def distance_modulus(z) -> np.ndarray:
@@ -60,36 +74,87 @@ def equatorial_to_galactic(ra, decl) -> tuple[np.ndarray, np.ndarray]:
 
 def planck_ratio(wavelength, temperature, ref_wavelength, ref_temperature) -> np.ndarray:
     "Blackbody flux density per frequency at (`wavelength`, `temperature`) over that at the reference (nm, K)."
-    def f_nu(lam, t):  # B_nu in units that cancel in the ratio: nu^3 / (exp(h nu / k T) - 1)
-        return lam ** -3.0 / np.expm1(np.minimum(1.4388e7 / (lam * t), 700))   # h c / k = 1.4388e7 nm K
-    return f_nu(np.asarray(wavelength, float), np.asarray(temperature, float)) / f_nu(np.asarray(ref_wavelength, float), np.asarray(ref_temperature, float))
+    return (_blackbody_nu(np.asarray(wavelength, float), np.asarray(temperature, float))
+            / _blackbody_nu(np.asarray(ref_wavelength, float), np.asarray(ref_temperature, float)))
 
 # %% ../nbs/31_simulate.ipynb #400f5e18
-def class_counts(n_objects:int, # objects in the set
-                 frac_unknown:float=0.0, # fraction of class 99 objects (test set)
-                ) -> dict: # true_target code -> number of objects
-    "Objects per class in PLAsTiCC training proportions, plus `frac_unknown` of class 99 (codes 991-994)."
-    if n_objects < 1: raise ValueError(f"`n_objects` must be positive, got {n_objects}")
-    if not 0 <= frac_unknown < 1: raise ValueError(f"`frac_unknown` must be in [0, 1), got {frac_unknown}")
-    n_unknown = int(round(n_objects * frac_unknown))
-    n_known = n_objects - n_unknown
-    targets = np.array(PLASTICC_TRAIN_TARGETS)
-    share = np.array([PLASTICC_TRAIN_COUNTS[t] for t in targets], float)
-    exact = n_known * share / share.sum()
+@functools.cache
+def lsst_bandpasses() -> tuple:
+    "Total throughput of the LSST filters u g r i z y (speclite's `lsst2016`): one (wavelength in nm, response) pair each."
+    from speclite.filters import load_filters
+    return tuple((np.asarray(f.wavelength) / 10, np.asarray(f.response))
+                 for f in load_filters(*(f'lsst2016-{name}' for name in LSST_FILTERS)))
+
+# %% ../nbs/31_simulate.ipynb #da7d15b2
+_LOG_T = np.linspace(2.5, 5.5, 3001)        # log10 of the tabulated temperatures (K)
+
+def _band_average(temperature, wavelength, response):
+    "AB synthetic photometry of blackbodies at `temperature` (K): `B_nu` averaged over a band with weight `response / wavelength`."
+    weight = response / wavelength
+    spectrum = _blackbody_nu(wavelength, np.asarray(temperature, float)[..., None])
+    return np.trapezoid(spectrum * weight, wavelength, axis=-1) / np.trapezoid(weight, wavelength)
+
+@functools.cache
+def _log_band_table():
+    "log10 of the band-averaged blackbody in every filter at the `_LOG_T` temperatures: (len(_LOG_T), 6), computed once."
+    return np.stack([np.log10(_band_average(10 ** _LOG_T, wavelength, response))
+                     for wavelength, response in lsst_bandpasses()], -1)
+
+# %% ../nbs/31_simulate.ipynb #4691aae3
+def blackbody_band_flux(temperature, # blackbody temperature(s), K (316 K to 316,000 K)
+                        passband, # LSST filter index(es) 0-5 (u g r i z y), broadcast against `temperature`
+                       ) -> np.ndarray: # band-averaged B_nu, in the units of `planck_ratio`'s `nu^3 / (exp(h nu / k T) - 1)`
+    "AB synthetic photometry of a blackbody through the LSST bandpasses, interpolated in log T from a cached table."
+    table = _log_band_table()
+    x = (np.log10(np.asarray(temperature, float)) - _LOG_T[0]) / (_LOG_T[1] - _LOG_T[0])
+    if not np.all((x >= 0) & (x <= len(_LOG_T) - 1)):
+        bad = np.asarray(temperature, float)[~((x >= 0) & (x <= len(_LOG_T) - 1))]
+        raise ValueError(f"temperatures must be finite and between {10 ** _LOG_T[0]:.0f} K and {10 ** _LOG_T[-1]:.0f} K, got {bad[:5]}")
+    i = np.minimum(x.astype(np.int64), len(_LOG_T) - 2)
+    w = x - i
+    passband = np.asarray(passband)
+    return 10 ** (table[i, passband] * (1 - w) + table[i + 1, passband] * w)
+
+# %% ../nbs/31_simulate.ipynb #c6b7a3f3
+def _apportion(n, shares, at_least_one):
+    "Integers proportional to `shares` summing to `n` (largest remainders), each >= 1 if `at_least_one`."
+    shares = np.asarray(shares, float)
+    exact = n * shares / shares.sum()
     counts = np.floor(exact).astype(int)
-    if n_known >= len(targets): counts = np.maximum(counts, 1)
-    while counts.sum() < n_known: counts[np.argmax(exact - counts)] += 1
-    while counts.sum() > n_known: counts[np.argmax(np.where(counts > 1, counts - exact, -np.inf))] -= 1
-    out = {int(t): int(c) for t, c in zip(targets, counts)}
+    if at_least_one: counts = np.maximum(counts, 1)
+    while counts.sum() < n: counts[np.argmax(exact - counts)] += 1
+    while counts.sum() > n: counts[np.argmax(np.where(counts > 1, counts - exact, -np.inf))] -= 1
+    return counts
+
+# %% ../nbs/31_simulate.ipynb #eea6a421
+def class_counts(n_objects:int, # objects in the set
+                 frac_unknown:float|None=None, # share of class 99 (991-994); None: the split's (0 for 'train')
+                 split:str='train', # 'train': training proportions; 'test': test proportions
+                ) -> dict: # true_target code -> number of objects
+    "Objects per class in PLAsTiCC's training or test proportions, with `frac_unknown` of class 99 if given."
+    if n_objects < 1: raise ValueError(f"`n_objects` must be positive, got {n_objects}")
+    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if frac_unknown is not None and not 0 <= frac_unknown < 1: raise ValueError(f"`frac_unknown` must be in [0, 1), got {frac_unknown}")
+    unknown = list(UNBLINDED_CLASS_99)
+    if split == 'test' and frac_unknown is None:
+        targets = list(PLASTICC_TRAIN_TARGETS) + unknown
+        counts = _apportion(n_objects, [PLASTICC_TEST_COUNTS[t] for t in targets], n_objects >= len(targets))
+        return {int(t): int(c) for t, c in zip(targets, counts) if c}
+    n_unknown = int(round(n_objects * (frac_unknown or 0.0)))
+    n_known = n_objects - n_unknown
+    proportions = PLASTICC_TRAIN_COUNTS if split == 'train' else PLASTICC_TEST_COUNTS
+    known = _apportion(n_known, [proportions[t] for t in PLASTICC_TRAIN_TARGETS], n_known >= len(PLASTICC_TRAIN_TARGETS))
+    out = {int(t): int(c) for t, c in zip(PLASTICC_TRAIN_TARGETS, known) if c}
     if n_unknown:
-        for i, t in enumerate(UNBLINDED_CLASS_99): out[t] = n_unknown // 4 + (i < n_unknown % 4)
+        in_99 = _apportion(n_unknown, [PLASTICC_TEST_COUNTS[t] for t in unknown], n_unknown >= len(unknown))
+        out.update({t: int(c) for t, c in zip(unknown, in_99) if c})
     return out
 
-# %% ../nbs/31_simulate.ipynb #3280656c
-# rest-frame Bazin rise and fall times (days), peak absolute magnitude and scatter, blackbody temperature at and
-# long after peak (K) with its cooling time (days), maximum redshift
+# %% ../nbs/31_simulate.ipynb #64bf095a
+# rest-frame Bazin rise and fall times (days), peak absolute magnitude (rest-frame r, AB) and scatter, blackbody
+# temperature at and long after peak (K) with its cooling time (days), maximum redshift
 _TRANSIENTS = {
-    90: dict(rise=(2.5, 4), fall=(20, 35), M=(-19.3, 0.15), T=(13000, 5000, 20), zmax=1.0),
+    90: dict(rise=(2.5, 4), fall=(20, 35), M=(-19.3, 0.15), T=(10000, 5000, 20), zmax=1.0),
     67: dict(rise=(1.5, 3), fall=(10, 18), M=(-17.5, 0.3), T=(9000, 4000, 10), zmax=0.4),
     52: dict(rise=(2, 4), fall=(15, 25), M=(-17.0, 0.6), T=(11000, 5500, 15), zmax=0.5),
     62: dict(rise=(3, 6), fall=(12, 25), M=(-17.6, 0.5), T=(10000, 4500, 12), zmax=0.6),
@@ -101,36 +166,99 @@ _TRANSIENTS = {
     993: dict(rise=(5, 10), fall=(10, 20), M=(-16.0, 0.4), T=(7000, 3500, 10), zmax=0.2),
     994: dict(rise=(40, 80), fall=(100, 200), M=(-21.0, 0.5), T=(9000, 6000, 100), zmax=1.5)}
 _AGN = dict(M=(-23.0, 1.0), zmax=2.5)
-_EXTRAGALACTIC = tuple(_TRANSIENTS) + (88,)
+_AGN_DETECTION_OFFSET = 2.0     # an AGN's variable part is ~15% of its flux: it is detected as if 2 mag fainter
+_EXTRAGALACTIC_MODELS = {**_TRANSIENTS, 88: _AGN}
 
 def _uniform(rng, n, lo_hi): return rng.uniform(*lo_hi, n)
 
-def _draw_objects(rng, true_target, ddf_fraction):
+def _class_value(true_target, key, index=0):
+    "Entry `index` of the parameter `key` of each object's extragalactic class (NaN for the others)."
+    out = np.full(np.shape(true_target), np.nan)
+    for t, par in _EXTRAGALACTIC_MODELS.items():
+        if key in par: out[true_target == t] = np.atleast_1d(par[key])[index]
+    return out
+
+def _redshifted_band_flux(temperature, z, filter_index):
+    "Observed band flux of a blackbody of rest-frame `temperature` at redshift `z`: (1 + z)^4 B_nu(T / (1 + z)), in the band."
+    return (1 + z) ** 4 * blackbody_band_flux(temperature / (1 + z), filter_index)
+
+def _peak_r_mag(true_target, M, z):
+    "Peak apparent r magnitude: distance modulus plus the K-correction of the class's peak blackbody (none for AGN)."
+    T_peak = np.where(true_target == 88, 1e4, _class_value(true_target, 'T'))
+    k_flux = np.where(true_target == 88, 1.0, _redshifted_band_flux(T_peak, z, 2) / blackbody_band_flux(T_peak, 2))
+    return M + distance_modulus(z) - 2.5 * np.log10(k_flux)
+
+_dV_dz = _COMOVING_MPC ** 2 * _inv_E / (1 + _Z_GRID)      # objects per unit redshift at a constant rate per comoving volume and rest-frame time
+_Z_CDF = np.concatenate([[0], np.cumsum((_dV_dz[1:] + _dV_dz[:-1]) / 2 * np.diff(_Z_GRID))])
+
+def _volumetric_z(rng, zmax):
+    "Redshifts distributed as the comoving volume (`_dV_dz`) up to `zmax` (any shape)."
+    return np.maximum(np.interp(rng.random(np.shape(zmax)) * np.interp(zmax, _Z_GRID, _Z_CDF), _Z_CDF, _Z_GRID), 0.002)
+
+# %% ../nbs/31_simulate.ipynb #c288696f
+def selection_probability(peak_r_mag, # peak apparent r magnitude (AB)
+                          ddf, # bool, in a deep-drilling field
+                          spectroscopic:bool=False, # also needs a spectrum (the training set)
+                          detection_offset=0.0, # added to the magnitude for the detection only (AGN: 2)
+                          width:float=0.3, # mag, width of the logistic fall-offs
+                         ) -> np.ndarray: # probability to be in the set
+    "Probability that an extragalactic object of peak r magnitude `peak_r_mag` is detected, and, if `spectroscopic`, typed by a spectrum."
+    ddf = np.asarray(ddf, bool)
+    def logistic(mag, limits): return 1 / (1 + np.exp(np.clip((mag - np.where(ddf, limits[1], limits[0])) / width, -50, 50)))
+    p = logistic(np.asarray(peak_r_mag) + detection_offset, DETECTION_R50)
+    return p * logistic(peak_r_mag, SPECTROSCOPIC_R50) if spectroscopic else p
+
+# %% ../nbs/31_simulate.ipynb #84600225
+def _draw_redshifts(rng, true_target, ddf, spectroscopic, n_candidates=32, max_rounds=40):
+    "Redshift and peak absolute magnitude of extragalactic objects (NaN for galactic): volumetric candidates kept by `selection_probability`."
+    z, M = np.full(len(true_target), np.nan), np.full(len(true_target), np.nan)
+    todo = np.flatnonzero(np.isin(true_target, list(_EXTRAGALACTIC_MODELS)))
+    for attempt in range(max_rounds):
+        t = np.repeat(true_target[todo, None], n_candidates, 1)
+        cand_z = _volumetric_z(rng, _class_value(t, 'zmax'))
+        cand_M = rng.normal(_class_value(t, 'M', 0), _class_value(t, 'M', 1))
+        p = selection_probability(_peak_r_mag(t, cand_M, cand_z), ddf[todo, None], spectroscopic,
+                                  np.where(t == 88, _AGN_DETECTION_OFFSET, 0.0))
+        kept = rng.random(p.shape) < p
+        if attempt == max_rounds - 1: kept |= p == p.max(1, keepdims=True)     # last round: the likeliest candidate
+        found = kept.any(1)
+        pick = kept.argmax(1)[found]
+        z[todo[found]], M[todo[found]] = cand_z[found, pick], cand_M[found, pick]
+        todo = todo[~found]
+        if not len(todo): break
+    return z, M
+
+def _uniform_decl(rng, n):
+    "Declinations uniform on the sphere inside the footprint, -75 to +5 deg."
+    return np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(-75)), np.sin(np.radians(5)), n)))
+
+def _draw_sky(rng, ddf, galactic, floor=0.05):
+    "(ra, decl): DDF objects within ~1.75 deg of a DDF field; WFD galactic objects towards the plane, the others uniform."
+    n = len(ddf)
+    ra, decl = rng.uniform(0, 360, n), _uniform_decl(rng, n)
+    todo = np.flatnonzero(galactic & ~ddf)
+    while len(todo):                    # rejection: keep a uniform position with probability falling with |b|
+        cand_ra, cand_decl = rng.uniform(0, 360, len(todo)), _uniform_decl(rng, len(todo))
+        b = equatorial_to_galactic(cand_ra, cand_decl)[1]
+        kept = rng.random(len(todo)) * (1 + floor) < np.exp(-np.abs(b) / GALACTIC_SCALE_B) + floor
+        ra[todo[kept]], decl[todo[kept]] = cand_ra[kept], cand_decl[kept]
+        todo = todo[~kept]
+    field = rng.integers(0, len(DDF_FIELDS), n)
+    ra = np.where(ddf, DDF_FIELDS[field, 0] + rng.normal(0, 1, n), ra) % 360
+    decl = np.where(ddf, DDF_FIELDS[field, 1] + rng.normal(0, 1, n), decl)
+    return ra, decl
+
+def _draw_objects(rng, true_target, ddf_fraction, spectroscopic):
     "Per-object properties: a dict of arrays of length n (NaN where a property does not apply)."
     n = len(true_target)
-    P = {'true_target': true_target, 'ddf': rng.random(n) < ddf_fraction}
-    nan = lambda: np.full(n, np.nan)
-    # sky: DDF objects within 1.75 deg of a DDF field, WFD objects anywhere south of +5 deg
-    field = rng.integers(0, len(DDF_FIELDS), n)
-    ra = np.where(P['ddf'], DDF_FIELDS[field, 0] + rng.normal(0, 1, n), rng.uniform(0, 360, n)) % 360
-    decl = np.where(P['ddf'], DDF_FIELDS[field, 1] + rng.normal(0, 1, n),
-                    np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(-75)), np.sin(np.radians(5)), n))))
-    P['ra'], P['decl'] = ra, decl
-    P['gal_l'], P['gal_b'] = equatorial_to_galactic(ra, decl)
-    P['mwebv'] = np.minimum(0.01 + 0.02 / (np.abs(np.sin(np.radians(P['gal_b']))) + 0.03) * rng.lognormal(0, 0.4, n), 3.0)
-    # redshift and brightness
     galactic = np.isin(true_target, GALACTIC_TARGETS)
-    P['galactic'] = galactic
-    z, M = nan(), nan()
-    for t, par in list(_TRANSIENTS.items()) + [(88, _AGN)]:
-        sel = true_target == t
-        z[sel] = np.maximum(par['zmax'] * rng.beta(2, 3, sel.sum()), 0.01)
-        M[sel] = rng.normal(*par['M'], sel.sum())
-    limit = np.where(true_target == 88, 22.5, 24.3)
-    for _ in range(30):   # survey selection: move what would be invisible closer
-        faint = ~galactic & (M + distance_modulus(z) > limit)
-        if not faint.any(): break
-        z[faint] = np.maximum(z[faint] * 0.8, 0.01)
+    P = {'true_target': true_target, 'ddf': rng.random(n) < ddf_fraction, 'galactic': galactic}
+    nan = lambda: np.full(n, np.nan)
+    P['ra'], P['decl'] = _draw_sky(rng, P['ddf'], galactic)
+    P['gal_l'], P['gal_b'] = equatorial_to_galactic(P['ra'], P['decl'])
+    P['mwebv'] = np.minimum(0.01 + 0.02 / (np.abs(np.sin(np.radians(P['gal_b']))) + 0.03) * rng.lognormal(0, 0.4, n), 3.0)
+    # redshift and brightness, selected
+    z, M = _draw_redshifts(rng, true_target, P['ddf'], spectroscopic)
     z[galactic] = 0.0
     P['true_z'], P['M'] = z, M
     P['true_distmod'] = np.where(galactic, np.nan, distance_modulus(z))
@@ -139,7 +267,7 @@ def _draw_objects(rng, true_target, ddf_fraction):
     photoz = np.where(outlier, rng.uniform(0.05, 2.0, n), photoz)
     P['hostgal_photoz'] = np.where(galactic, 0.0, np.maximum(photoz, 0.005)).round(4)
     P['hostgal_photoz_err'] = np.where(galactic, 0.0, 0.03 * (1 + z) * (0.5 + np.abs(rng.normal(0, 1, n)))).round(4)
-    has_specz = rng.random(n) < 0.3
+    has_specz = spectroscopic | (rng.random(n) < 0.3)                # every training object has its host's redshift
     P['hostgal_specz'] = np.where(galactic, 0.0, np.where(has_specz, z.round(4), np.nan))
     P['distmod'] = np.where(galactic, np.nan, distance_modulus(P['hostgal_photoz'])).round(4)
     # model parameters, per kind
@@ -177,17 +305,20 @@ def _draw_objects(rng, true_target, ddf_fraction):
     P['phase'] = rng.random(n)                                                          # periodic: phase at the peak time
     return P
 
-# %% ../nbs/31_simulate.ipynb #58b0d64a
+# %% ../nbs/31_simulate.ipynb #2c4e2480
+def _season_start(ra):
+    "Start of the first observing season of a field at right ascension `ra` (degrees)."
+    return SURVEY_START + ra / 360 * (365.25 - SEASON_DAYS)
+
 def _draw_visits(rng, P):
-    "Visits of every object: object index, mjd and passband arrays, sorted by object then mjd; and the peak times."
+    "Visits of every object: object index, mjd and passband arrays, sorted by object then mjd."
     n = len(P['ddf'])
     ddf = P['ddf']
     n_nights = rng.poisson(np.where(ddf, 100, 48))
     n_nights = np.maximum(n_nights, 8)
     per_night = np.where(ddf, 4, 2)
     night_obj = np.repeat(np.arange(n), n_nights)
-    season_start = SURVEY_START + P['ra'] / 360 * (365.25 - SEASON_DAYS)
-    night = (season_start[night_obj] + 365.25 * rng.integers(0, N_SEASONS, len(night_obj))
+    night = (_season_start(P['ra'])[night_obj] + 365.25 * rng.integers(0, N_SEASONS, len(night_obj))
              + np.floor(rng.uniform(0, SEASON_DAYS, len(night_obj))) + rng.uniform(0.0, 0.3, len(night_obj)))
     reps = per_night[night_obj]
     obj = np.repeat(night_obj, reps)
@@ -198,14 +329,15 @@ def _draw_visits(rng, P):
                     np.where(k == 0, first_filter, np.clip(first_filter + rng.integers(-1, 2, len(obj)), 0, 5)))
     mjd = (visit_night + 0.021 * k + rng.uniform(0, 0.002, len(obj))).round(4)
     order = np.lexsort((mjd, obj))
-    obj, mjd, filter_index = obj[order], mjd[order], filter_index[order]
-    starts = np.r_[0, np.cumsum(np.bincount(obj, minlength=n))[:-1]]
-    counts = np.bincount(obj, minlength=n)
-    anchor = mjd[starts + (rng.random(n) * counts).astype(int)]
-    peak = anchor + rng.uniform(-5, 10, n)
-    return obj, mjd, filter_index.astype(np.int64), peak
+    return obj[order], mjd[order], filter_index[order].astype(np.int64)
 
-# %% ../nbs/31_simulate.ipynb #c6b7a3f3
+def _draw_peaks(rng, P, in_season):
+    "Peak mjd of every object: uniform from `PEAK_MARGIN` days before its first season to the end of its last; `in_season`: inside a season."
+    n, first = len(P['ra']), _season_start(P['ra'])
+    if in_season: return first + 365.25 * rng.integers(0, N_SEASONS, n) + rng.uniform(0, SEASON_DAYS, n)
+    return rng.uniform(first - PEAK_MARGIN, first + 365.25 * (N_SEASONS - 1) + SEASON_DAYS, n)
+
+# %% ../nbs/31_simulate.ipynb #76618b86
 def _bazin_peaked(tau, rise, fall):
     "Bazin shape in rest-frame days, shifted and scaled to peak at tau = 0 with value 1."
     fall = np.maximum(fall, 2.5 * rise)
@@ -223,13 +355,12 @@ def _transient(P, o, mjd, filter_index):
     ia = t == 90                                            # SN Ia: secondary maximum in i, z, y
     shape[ia] += np.array([0, 0, 0.1, 0.5, 0.55, 0.5])[filter_index[ia]] * 0.35 * np.exp(-0.5 * ((tau[ia] - 28) / 7) ** 2) / (1 + np.exp(-np.clip(tau[ia], -50, 50)))
     T = P['T_late'][o] + (P['T_peak'][o] - P['T_late'][o]) * np.exp(-np.maximum(tau, 0) / P['T_time'][o])
-    rest = _WAVELENGTHS[filter_index] / (1 + z)
-    colour = planck_ratio(rest, T, _WAVELENGTHS[2] / (1 + z), P['T_peak'][o])
+    colour = _redshifted_band_flux(T, z, filter_index) / blackbody_band_flux(T, 2)    # the shape is the rest-frame r light curve
     return _flux(P['M'][o] + P['true_distmod'][o]) * shape * colour
 
 def _star_flux(P, o, filter_index):
     "Quiescent flux of a star in each filter_index: r magnitude `base_mag` and a blackbody colour."
-    return _flux(P['base_mag'][o]) * planck_ratio(_WAVELENGTHS[filter_index], P['T_star'][o], _WAVELENGTHS[2], P['T_star'][o])
+    return _flux(P['base_mag'][o]) * blackbody_band_flux(P['T_star'][o], filter_index) / blackbody_band_flux(P['T_star'][o], 2)
 
 def _eclipsing(P, o, mjd, filter_index):
     phase = ((mjd - P['peak'][o]) / P['period'][o] + P['phase'][o]) % 1
@@ -252,10 +383,10 @@ def _mira(P, o, mjd, filter_index):
     return _star_flux(P, o, filter_index) * (10 ** (0.4 * amp / 2 * np.cos(2 * np.pi * phase)) - 1)
 
 def _flare(P, o, mjd, filter_index):
-    "M-dwarf flare: an instant rise and an exponential decay of 20 minutes to 2 hours, hot (10^4 K) and blue."
+    "M-dwarf flare: an instant rise and an exponential decay of 20 minutes to 2 hours, a 10^4 K blackbody, g magnitude `amplitude`."
     dt = mjd - P['peak'][o]
     decay = np.where(dt >= 0, np.exp(-np.maximum(dt, 0) / P['period_flare'][o]), 0.0)
-    return _flux(P['amplitude'][o]) * planck_ratio(_WAVELENGTHS[filter_index], 10000, _WAVELENGTHS[1], 10000) * decay
+    return _flux(P['amplitude'][o]) * blackbody_band_flux(1e4, filter_index) / blackbody_band_flux(1e4, 1) * decay
 
 def _paczynski(u):
     return (u ** 2 + 2) / (u * np.sqrt(u ** 2 + 4))
@@ -273,15 +404,17 @@ def _microlens(P, o, mjd, filter_index):
 def _agn(P, o, mjd, filter_index, rng, stochastic=True):
     "AGN: a damped random walk in magnitude, common to all filters and larger in blue, around the mean flux."
     mean_flux = _flux(P['M'][o] + P['true_distmod'][o]) * (_WAVELENGTHS[filter_index] / _WAVELENGTHS[2]) ** 0.5
-    if not stochastic: return np.zeros(len(o))
+    if not stochastic or not len(o): return np.zeros(len(o))
     x = np.zeros(len(o))
     starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
     pos = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
     sigma, tau = P['amplitude'][o], P['period'][o]
     x[starts] = rng.normal(0, 1, len(starts)) * sigma[starts]
     noise = rng.normal(0, 1, len(o))
-    for k in range(1, pos.max() + 1 if len(o) else 0):     # the walk is sequential in time, vectorised over objects
-        i = np.flatnonzero(pos == k) if k < 50 else np.flatnonzero(pos == k)
+    by_pos = np.argsort(pos, kind='stable')
+    bounds = np.searchsorted(pos[by_pos], np.arange(pos.max() + 2))
+    for k in range(1, pos.max() + 1):     # the walk is sequential in time, vectorised over objects
+        i = by_pos[bounds[k]:bounds[k + 1]]
         decay = np.exp(-(mjd[i] - mjd[i - 1]) / tau[i])
         x[i] = x[i - 1] * decay + sigma[i] * np.sqrt(1 - decay ** 2) * noise[i]
     amp = (_WAVELENGTHS[1] / _WAVELENGTHS[filter_index]) ** 0.7
@@ -301,30 +434,24 @@ def _model_flux(P, obj, mjd, filter_index, rng, stochastic=True):
     return flux * 10 ** (-0.4 * EXTINCTION_R[filter_index] * P['mwebv'][obj])
 
 # %% ../nbs/31_simulate.ipynb #5868130d
-SPLIT_DEFAULTS = {'train': dict(frac_unknown=0.0, ddf_fraction=0.25), 'test': dict(frac_unknown=0.05, ddf_fraction=0.05)}
-"The fractions of class 99 and of deep-drilling-field objects in each split, unless given."
+SPLIT_DEFAULTS = {'train': dict(frac_unknown=0.0, ddf_fraction=0.25, spectroscopic=True),
+                  'test': dict(frac_unknown=None, ddf_fraction=0.05, spectroscopic=False)}
+"The fraction of class 99 (None: PLAsTiCC's test proportions), of deep-drilling-field objects and the selection of each split, unless given."
 
 def _split_default(name):
     "The help text of a setting of `SPLIT_DEFAULTS`."
-    return ', '.join(f"{defaults[name]} {split}" for split, defaults in SPLIT_DEFAULTS.items())
+    return ', '.join(f"{'PLAsTiCC proportions' if defaults[name] is None else defaults[name]} {split}"
+                     for split, defaults in SPLIT_DEFAULTS.items())
 
-def simulate_plasticc(n_objects:int=7848, # number of objects
-                      split:str='train', # 'train' (14 classes) or 'test' (adds class 99)
-                      seed:int=0, # random seed: the same seed gives the same files
-                      frac_unknown:float|None=None, # fraction of class 99 objects (default: `SPLIT_DEFAULTS`)
-                      ddf_fraction:float|None=None, # fraction in deep-drilling fields (default: `SPLIT_DEFAULTS`)
-                      first_object_id:int=615, # object ids start here and increase
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]: # light curves, metadata
-    "Simulate PLAsTiCC-like light curves and metadata of `n_objects` objects."
-    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    frac_unknown = SPLIT_DEFAULTS[split]['frac_unknown'] if frac_unknown is None else frac_unknown
-    if split == 'train' and frac_unknown: raise ValueError("class 99 exists only in the test set: use split='test'")
-    ddf_fraction = SPLIT_DEFAULTS[split]['ddf_fraction'] if ddf_fraction is None else ddf_fraction
-    rng = np.random.default_rng(seed)
-    counts = class_counts(n_objects, frac_unknown)
-    true_target = rng.permutation(np.repeat(list(counts), list(counts.values())))
-    P = _draw_objects(rng, true_target, ddf_fraction)
-    obj, mjd, filter_index, P['peak'] = _draw_visits(rng, P)
+MIN_DETECTIONS = 2
+"An object enters a set only if at least this many of its observations are detections: PLAsTiCC's trigger (Kessler et al. 2019)."
+
+def _simulate_objects(rng, true_target:np.ndarray, ddf_fraction:float, spectroscopic:bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "Light curves and metadata of objects of classes `true_target`, their `object_id` the index 0 .. n-1."
+    n_objects = len(true_target)
+    P = _draw_objects(rng, true_target, ddf_fraction, spectroscopic)
+    obj, mjd, filter_index = _draw_visits(rng, P)
+    P['peak'] = _draw_peaks(rng, P, in_season=spectroscopic)
     flare = true_target == 65
     P['period_flare'] = np.where(flare, rng.uniform(0.015, 0.08, n_objects), np.nan)
     starts = np.r_[0, np.cumsum(np.bincount(obj, minlength=n_objects))[:-1]]
@@ -342,12 +469,11 @@ def simulate_plasticc(n_objects:int=7848, # number of objects
     flux = true_flux + flux_err * rng.normal(0, 1, len(obj))
     snr = flux / flux_err
     detected = rng.random(len(obj)) < 1 / (1 + np.exp(-3 * np.clip(np.abs(snr) - 5, -50, 50)))   # difference imaging: either sign
-    object_id = first_object_id + np.cumsum(rng.integers(1, 200, n_objects)) - 1
-    light_curves = pd.DataFrame({'object_id': object_id[obj], 'mjd': mjd, 'passband': filter_index,
+    light_curves = pd.DataFrame({'object_id': obj, 'mjd': mjd, 'passband': filter_index,
                                  'flux': flux.round(6), 'flux_err': flux_err.round(6), 'detected': detected.astype(np.int64)})
     peak_rows = np.repeat(np.arange(n_objects), 6)
     tflux = _model_flux(P, peak_rows, P['peak'][peak_rows], np.tile(np.arange(6), n_objects), rng, stochastic=False)
-    meta = pd.DataFrame({'object_id': object_id, 'ra': P['ra'].round(6), 'decl': P['decl'].round(6),
+    meta = pd.DataFrame({'object_id': np.arange(n_objects), 'ra': P['ra'].round(6), 'decl': P['decl'].round(6),
                          'gal_l': P['gal_l'].round(6), 'gal_b': P['gal_b'].round(6), 'ddf': P['ddf'].astype(np.int64),
                          'hostgal_specz': P['hostgal_specz'], 'hostgal_photoz': P['hostgal_photoz'],
                          'hostgal_photoz_err': P['hostgal_photoz_err'], 'distmod': P['distmod'],
@@ -358,6 +484,59 @@ def simulate_plasticc(n_objects:int=7848, # number of objects
                          'true_rv': 3.1, 'true_av': 0.0, 'true_peakmjd': P['peak'].round(4),
                          'libid_cadence': rng.integers(0, 10000, n_objects)})
     for b, name in enumerate(LSST_FILTERS): meta[f'tflux_{name}'] = tflux[b::6].round(4)
+    return light_curves, meta
+
+def _passing(light_curves:pd.DataFrame, meta:pd.DataFrame, needed:dict, min_detections:int) -> np.ndarray:
+    "Which objects to keep: those with `min_detections` detections, the first `needed[class]` of each class."
+    n_detected = np.bincount(light_curves.object_id[light_curves.detected > 0], minlength=len(meta))
+    passed = n_detected >= min_detections
+    target = meta.true_target.to_numpy()
+    keep = np.zeros(len(meta), bool)
+    for t, n in needed.items():
+        candidates = np.flatnonzero(passed & (target == t))
+        keep[candidates[:n]] = True
+    return keep
+
+def simulate_plasticc(n_objects:int=7848, # number of objects
+                      split:str='train', # 'train' (14 classes) or 'test' (adds class 99)
+                      seed:int=0, # random seed: the same seed gives the same files
+                      frac_unknown:float|None=None, # fraction of class 99 objects (default: `SPLIT_DEFAULTS`)
+                      ddf_fraction:float|None=None, # fraction in deep-drilling fields (default: `SPLIT_DEFAULTS`)
+                      first_object_id:int=615, # object ids start here and increase
+                      spectroscopic:bool|None=None, # spectroscopic selection, peaks in season (default: `SPLIT_DEFAULTS`)
+                      min_detections:int=MIN_DETECTIONS, # keep only objects with at least this many detections (0: all)
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]: # light curves, metadata
+    "Simulate PLAsTiCC-like light curves and metadata of `n_objects` objects that pass the detection trigger."
+    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    frac_unknown = SPLIT_DEFAULTS[split]['frac_unknown'] if frac_unknown is None else frac_unknown
+    if split == 'train' and frac_unknown: raise ValueError("class 99 exists only in the test set: use split='test'")
+    ddf_fraction = SPLIT_DEFAULTS[split]['ddf_fraction'] if ddf_fraction is None else ddf_fraction
+    spectroscopic = SPLIT_DEFAULTS[split]['spectroscopic'] if spectroscopic is None else spectroscopic
+    rng = np.random.default_rng(seed)
+    needed = class_counts(n_objects, frac_unknown, split)
+    parts, offset = [], 0
+    for _ in range(20):                                       # rounds of candidates, until every class is full
+        if not any(needed.values()): break
+        candidates = rng.permutation(np.repeat(list(needed), [2 * n + 2 if n else 0 for n in needed.values()]))
+        light_curves, meta = _simulate_objects(rng, candidates, ddf_fraction, spectroscopic)
+        keep = _passing(light_curves, meta, needed, min_detections)
+        for t in needed: needed[t] -= int((keep & (meta.true_target.to_numpy() == t)).sum())
+        index = np.full(len(meta), -1); index[keep] = offset + np.arange(keep.sum())
+        light_curves = light_curves[keep[light_curves.object_id]].assign(object_id=lambda f: index[f.object_id])
+        parts.append((light_curves, meta[keep].assign(object_id=index[keep])))
+        offset += int(keep.sum())
+    if any(needed.values()):
+        short = {t: n for t, n in needed.items() if n}
+        raise ValueError(f"too few simulated objects of class(es) {short} pass the trigger of {min_detections} detections")
+    light_curves = pd.concat([p[0] for p in parts], ignore_index=True)
+    meta = pd.concat([p[1] for p in parts], ignore_index=True)
+    position = np.argsort(rng.permutation(n_objects))         # shuffle the classes of the rounds together
+    object_id = first_object_id + np.cumsum(rng.integers(1, 200, n_objects)) - 1
+    order = np.lexsort((light_curves.mjd.to_numpy(), position[light_curves.object_id.to_numpy()]))
+    light_curves = light_curves.iloc[order].reset_index(drop=True)
+    light_curves['object_id'] = object_id[position[light_curves.object_id.to_numpy()]]
+    meta = meta.iloc[np.argsort(position[meta.object_id.to_numpy()])].reset_index(drop=True)
+    meta['object_id'] = object_id[position[meta.object_id.to_numpy()]]
     return light_curves, meta
 
 # %% ../nbs/31_simulate.ipynb #5748405c
@@ -418,6 +597,7 @@ def simulate_plasticc_files(directory, # where to write
                             frac_unknown:float|None=None, # fraction of class 99 in the test set (default: `SPLIT_DEFAULTS`)
                             ddf_fraction:float|None=None, # fraction of DDF objects (default: `SPLIT_DEFAULTS`)
                             batch_objects:int=20000, # objects simulated at a time (bounds the memory)
+                            spectroscopic:bool|None=None, # spectroscopic selection (default: `SPLIT_DEFAULTS`)
                            ) -> tuple[list[Path], Path]: # light-curve files, metadata file
     "Simulate a PLAsTiCC-like set and write it in the files of a release, batch by batch."
     plasticc_file_names(schema, split, n_files, gzip)           # validates the arguments early
@@ -429,7 +609,8 @@ def simulate_plasticc_files(directory, # where to write
         for start in range(0, size, batch_objects):
             n = min(batch_objects, size - start)
             lcs, meta = simulate_plasticc(n, split, seed=np.random.SeedSequence([seed, batch]).generate_state(1)[0],
-                                          frac_unknown=frac_unknown, ddf_fraction=ddf_fraction, first_object_id=first_id)
+                                          frac_unknown=frac_unknown, ddf_fraction=ddf_fraction, first_object_id=first_id,
+                                          spectroscopic=spectroscopic)
             first_id = int(meta.object_id.iloc[-1]) + 1
             paths = write_plasticc(directory, lcs, meta, schema, split, gzip, n_files, file_index=file_index,
                                    append=start > 0, append_metadata=batch > 0)

@@ -1,6 +1,7 @@
 """Write README.md from nbs/index.ipynb where Quarto (and so `nbdev_readme`) is not available.
 
-Markdown cells are copied, visible code cells become fenced Python blocks and their text outputs fenced text;
+Markdown cells are copied, visible code cells become fenced Python blocks, their markdown outputs markdown and
+their text outputs fenced text;
 cells marked `#| hide` are left out. `--check` exits non-zero if README.md differs from what would be written.
 """
 import json, sys
@@ -17,8 +18,10 @@ def cell_markdown(cell):
     if src.startswith('#| hide') or src.startswith('#|hide'): return ''
     parts = [f"```python\n{src}\n```"]
     for out in cell.get('outputs', []):
+        markdown = out.get('data', {}).get('text/markdown')
         text = out.get('text') or out.get('data', {}).get('text/plain')
-        if text: parts.append("```\n" + ''.join(text).rstrip() + "\n```")
+        if markdown: parts.append(''.join(markdown).rstrip())
+        elif text: parts.append("```\n" + ''.join(text).rstrip() + "\n```")
     return '\n\n'.join(parts)
 
 def readme_text(nb_path=root/'nbs'/'index.ipynb'):

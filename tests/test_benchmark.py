@@ -1,0 +1,29 @@
+"`lc_benchmark` as a user runs it, and the stored result that the docs and the README quote."
+import json, shutil, subprocess
+from lc_transformer.benchmark import load_benchmark_result, headline_markdown, check_benchmark_result
+
+def test_quick_benchmark_from_the_command_line(tmp_path):
+    exe = shutil.which('lc_benchmark')
+    assert exe, "console script lc_benchmark is not installed: pip install -e '.[dev]'"
+    result = subprocess.run([exe, '--quick', '--out', str(tmp_path/'bench'), '--models', 'features_lightgbm,rnn', '--seeds', '2', '--verbose', '0'],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    record = check_benchmark_result(json.loads((tmp_path/'bench'/'benchmark.json').read_text()))
+    assert sorted(record['models']) == ['features_lightgbm', 'rnn'] and record['seeds'] == [0, 1]
+    runs = record['models']['rnn']['runs']
+    assert [r['seed'] for r in runs] == [0, 1] and runs[0]['scores'] != runs[1]['scores']     # two trainings, two results
+    loss = record['models']['rnn']['summary']['kaggle_weighted_log_loss']
+    assert loss['std'] > 0 and min(r['scores']['kaggle_weighted_log_loss'] for r in runs) <= loss['mean']
+    assert record['data']['n_test'] == 400 and record['command'].startswith('lc_benchmark --quick')
+    assert str(tmp_path/'bench'/'benchmark.json') in result.stdout.splitlines()[-1]
+
+def test_benchmark_rejects_an_unknown_model(tmp_path):
+    result = subprocess.run([shutil.which('lc_benchmark'), '--quick', '--out', str(tmp_path), '--models', 'transformer9000'],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and "unknown benchmark model(s) ['transformer9000']" in result.stderr
+
+def test_stored_results_have_the_schema_and_the_readme_quotes_them(repo_root):
+    for name, n_seeds in (('benchmark.json', 1), ('benchmark_seeds.json', 3)):
+        stored = load_benchmark_result(repo_root/'benchmarks'/'results'/name)
+        assert len(stored['seeds']) >= n_seeds and stored['data']['n_test'] >= 100_000
+        assert headline_markdown(stored) in (repo_root/'README.md').read_text()
