@@ -488,9 +488,10 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
     if quick: run = run.with_options(**QUICK)
     if data is not None: run = run.with_options(directory=data)
     if models is not None: run = run.with_options(models=tuple(m.strip() for m in models.split(',')))
-    result = run_benchmark(run.with_options(**given), verbose=verbose, command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))
+    run = run.with_options(**given)
+    result = run_benchmark(run, verbose=verbose, command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))
     print(results_table(result).to_string())
-    print(f"benchmark result in {Path(run.with_options(**given).out)/'benchmark.json'}")
+    print(f"benchmark result in {Path(run.out)/'benchmark.json'}")
 
 # %% ../nbs/91_benchmark.ipynb #dd416038
 HEADLINE = {'kaggle_weighted_log_loss': 'Kaggle log-loss (with 99)', 'kaggle_weighted_log_loss_without_99': 'Kaggle log-loss (no 99)',
