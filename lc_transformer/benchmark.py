@@ -16,14 +16,16 @@ import seaborn as sns
 import keras
 from fastcore.script import call_parse, Param
 import lc_transformer
-from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, split_by_object, select_objects
+from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, select_objects
 from .metrics import classification_scores, confusion_matrix, fit_calibration
 from .plasticc import ObservationReader, read_metadata, plasticc_files
 from .simulate import simulate_plasticc_files
 from .prepare import class_indices, detection_trigger_times, prepare_batch, finish, whole_object_batches
 from .features import FeatureClassifier, object_features
-from .train import (Config, ModelSize, Optimisation, TrainConfig, ClassifierConfig, AEOptions,
-                                  train_autoencoder, train_classifier_run, option, given_options)
+from .tokens import Tokens, tokens_from_observations, concat_tokens, split_tokens
+from .token_transformer import token_probabilities
+from .train import (Config, ModelSize, Optimisation, TrainConfig, ClassifierConfig, AEOptions, TokenData,
+                                  PretrainConfig, train_autoencoder, train_classifier_run, pretrain_tokens, option, given_options)
 from .transformer import encoder_max_len
 from .classifiers import final_probabilities
 from .evaluate import markdown_table
@@ -33,10 +35,11 @@ __all__ = ['QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'SUMMARY_SCORES', 'EARLY_
            'GridConfig', 'ObservationSet', 'predictions_for', 'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun',
            'BenchmarkModel', 'register_benchmark_model', 'fit_feature_model', 'feature_inputs', 'with_feature_inputs',
            'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
-           'read_observation_set', 'benchmark_data', 'early_curves', 'score_model', 'matmul_peak_gflops', 'machine',
-           'run_benchmark', 'check_benchmark_result', 'benchmark_cli', 'results_table', 'plot_early_curves',
-           'per_class_table', 'plot_benchmark_confusion', 'load_benchmark_result', 'run_description',
-           'headline_markdown', 'deep_lead']
+           'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'read_observation_set', 'benchmark_data',
+           'early_curves', 'score_model', 'matmul_peak_gflops', 'machine', 'run_benchmark', 'check_benchmark_result',
+           'benchmark_cli', 'results_table', 'plot_early_curves', 'per_class_table', 'plot_benchmark_confusion',
+           'load_benchmark_result', 'run_description', 'headline_markdown', 'with_seeds', 'merge_benchmark_results',
+           'deep_lead']
 
 # %% ../nbs/91_benchmark.ipynb #d9dc66a2
 @dataclass(frozen=True)
@@ -90,13 +93,22 @@ class ObservationSet:
         if 'features' not in self._inputs: self._inputs['features'] = object_features(self.observations, self.metadata, n_jobs)
         return self._inputs['features']
 
+    def tokens(self, token_data:TokenData=TokenData()) -> Tokens:
+        "The observation tokens of these objects (every object has some: the window holds its trigger)."
+        key = ('tokens', token_data.window, token_data.max_tokens)
+        if key not in self._inputs:
+            self._inputs[key] = tokens_from_observations(self.observations, self.metadata, self.classes, token_data.window,
+                                                         token_data.max_tokens)
+        return self._inputs[key]
+
     def select(self, object_ids) -> ObservationSet:
         "The objects `object_ids` (in this set's order), with the inputs already made."
         keep = np.isin(self.object_ids, object_ids)
         subset = ObservationSet(self.observations[keep[self._row_object]], self.metadata, self.classes)
         for key, made in self._inputs.items():
-            subset._inputs[key] = made.loc[made.index.isin(subset.object_ids)] if key == 'features' else \
-                select_objects(made, made.object_ids[np.isin(made.object_ids, subset.object_ids)])
+            if key == 'features': subset._inputs[key] = made.loc[made.index.isin(subset.object_ids)]
+            elif isinstance(made, Tokens): subset._inputs[key] = made.select(subset.object_ids)
+            else: subset._inputs[key] = select_objects(made, made.object_ids[np.isin(made.object_ids, subset.object_ids)])
         return subset
 
     def known_at(self, days:float) -> ObservationSet:
@@ -128,10 +140,11 @@ class BenchmarkDataConfig(Config):
     directory: str|None = None
     n_train: int = 7848
     n_test: int = 100_000
+    n_unlabelled: int = 20_000
     simulation_seed: int = 0
 
 def _optimisation(epochs:int, **kwargs) -> Optimisation:
-    return Optimisation(epochs=epochs, batch_size=64, patience=5, jit_compile='auto', **kwargs)
+    return Optimisation(**{'epochs': epochs, 'batch_size': 64, 'patience': 5, 'jit_compile': 'auto', **kwargs})
 
 @dataclass
 class BenchmarkConfig(Config):
@@ -139,9 +152,11 @@ class BenchmarkConfig(Config):
     out: str = 'runs/benchmark'
     data: BenchmarkDataConfig = field(default_factory=BenchmarkDataConfig)
     grid: GridConfig = field(default_factory=GridConfig)
-    models: tuple = ('features_lightgbm', 'ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp')
+    models: tuple = ('features_lightgbm', 'ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp', 'tokens',
+                     'tokens_pretrained')
     seeds: int = 1
     valid_fraction: float = 0.2
+    label_fraction: float = 1.
     early_days: tuple = (0, 5, 10, 20, 50, 100)
     early_objects: int = 5000
     n_jobs: int = 2
@@ -153,28 +168,38 @@ class BenchmarkConfig(Config):
     encoder_classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
         kind='encoder', optimisation=_optimisation(30)))
     rnn: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(kind='rnn', optimisation=_optimisation(30)))
+    tokens: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(kind='tokens', optimisation=_optimisation(60, batch_size=128)))
+    pretrain: PretrainConfig = field(default_factory=lambda: PretrainConfig(optimisation=_optimisation(20, batch_size=128)))
 
     def __post_init__(self):
         if isinstance(self.grid, dict): self.grid = GridConfig.from_dict(self.grid)
         self.models, self.early_days = tuple(self.models), tuple(float(d) for d in self.early_days)
         if self.seeds < 1: raise ValueError(f"`seeds` must be at least 1, got {self.seeds}")
         if not 0 < self.valid_fraction < 1: raise ValueError(f"`valid_fraction` must be in (0, 1), got {self.valid_fraction}")
+        if not 0 < self.label_fraction <= 1: raise ValueError(f"`label_fraction` must be in (0, 1], got {self.label_fraction}")
 
 QUICK = {'data.n_train': 400, 'data.n_test': 400, 'early_objects': 120, 'early_days': (0, 10, 50),
          'features': {'n_estimators': 40}, 'autoencoder.epochs': 1, 'ae_classifier.epochs': 1, 'fine_tune_epochs': 1,
-         'encoder_classifier.epochs': 1, 'rnn.epochs': 1, 'out': 'runs/benchmark_quick'}
+         'encoder_classifier.epochs': 1, 'rnn.epochs': 1, 'tokens.epochs': 1, 'pretrain.epochs': 1, 'data.n_unlabelled': 300,
+         'out': 'runs/benchmark_quick'}
 "The settings of `--quick`: the whole pipeline on tiny data, for CI."
 
 # %% ../nbs/91_benchmark.ipynb #3cd53952
 @dataclass
 class BenchmarkRun:
-    "One seed's training data: all training objects, the split shared by every model, and where to write."
+    "One seed's training data: the labelled training objects, the split shared by every model, and where to write."
     config: BenchmarkConfig
     seed: int
     train: ObservationSet
     valid_ids: np.ndarray
     out: Path
     verbose: int = 0
+    all_train: ObservationSet|None = None   # every training object, its label used or not; default `train`
+
+    @property
+    def pretraining_set(self) -> ObservationSet:
+        "The training objects whose light curves (not labels) pretraining may read: all of them."
+        return self.train if self.all_train is None else self.all_train
 
     @property
     def fit_set(self) -> ObservationSet: return self.train.select(self.train.object_ids[~np.isin(self.train.object_ids, self.valid_ids)])
@@ -185,8 +210,8 @@ class BenchmarkRun:
         "The class frequencies of the training objects."
         return np.bincount(self.train.labels, minlength=len(self.train.classes)) / len(self.train)
 
-INPUT_KINDS = ('grid', 'features')
-"The inputs an `ObservationSet` makes: grid light curves, Gaussian-process features."
+INPUT_KINDS = ('grid', 'features', 'tokens')
+"The inputs an `ObservationSet` makes: grid light curves, Gaussian-process features, observation tokens."
 
 @dataclass(frozen=True)
 class BenchmarkModel:
@@ -270,11 +295,60 @@ def fit_encoder_classifier_gp(run:BenchmarkRun): return _train_grid_classifier(r
 
 @register_benchmark_model('ae_classifier', "Transformer autoencoder pretrained on the training grid, then a head on its encoder", 'grid')
 def fit_ae_classifier(run:BenchmarkRun):
-    lcs = run.train.light_curves(run.config.grid)
+    lcs = run.pretraining_set.light_curves(run.config.grid)
     config = run.config.autoencoder.with_options(seed=run.seed, out=str(run.out/'autoencoder'), max_len=encoder_max_len(lcs.n_steps),
                                                  valid_fraction=run.config.valid_fraction)
     train_autoencoder(config, lcs, verbose=run.verbose)
     return _train_grid_classifier(run, 'ae_classifier', autoencoder=str(run.out/'autoencoder'/'model.keras'))
+
+# %% ../nbs/91_benchmark.ipynb #a0b619a8
+_UNLABELLED = {}
+
+def unlabelled_set(config:BenchmarkConfig) -> ObservationSet:
+    "The unlabelled pool of the benchmark (`data.n_unlabelled` objects like the test set, none of them in it), made once."
+    data = config.data
+    key = (config.out, json.dumps(data.to_dict()))
+    if key not in _UNLABELLED:
+        classes = PLASTICC_TRAIN_TARGETS + (99,)
+        if data.directory is None:
+            directory = Path(config.out)/'data_unlabelled'
+            simulate_plasticc_files(directory, data.n_unlabelled, 'test', schema='unblinded', seed=data.simulation_seed + 2)
+            _UNLABELLED[key] = read_observation_set(directory, 'test', classes, data.n_unlabelled)
+        else:
+            read = read_observation_set(data.directory, 'test', classes, data.n_test + data.n_unlabelled)
+            if len(read) <= data.n_test: raise ValueError(f"{data.directory} has no test objects beyond the first {data.n_test} "
+                                                          "to pretrain on: lower `n_test` or `n_unlabelled`")
+            _UNLABELLED[key] = read.select(read.object_ids[data.n_test:])
+    return _UNLABELLED[key]
+
+def _unlabelled_tokens(tokens:Tokens) -> Tokens:
+    return replace(tokens, labels=None, class_names=None, class_codes=None)
+
+def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None):
+    "Train the token classifier of `run.config.tokens` on the run's split; `predict(observation_set)`."
+    config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/name), valid_fraction=run.config.valid_fraction,
+                                            pretrained=pretrained)
+    tokens = run.train.tokens(config.model.tokens)
+    _, valid = split_tokens(tokens, config.data.valid_fraction, seed=run.seed)
+    if set(valid.object_ids) != set(run.valid_ids): raise RuntimeError("the token split differs from the benchmark's split")
+    model, _, _ = train_classifier_run(config, tokens, verbose=run.verbose)
+    def predict(observation_set:ObservationSet) -> np.ndarray:
+        tokens = observation_set.tokens(config.model.tokens)
+        return predictions_for(observation_set.object_ids, tokens.object_ids, token_probabilities(model, tokens), run.prior)
+    return predict
+
+@register_benchmark_model('tokens', "Transformer on observation tokens (irregular times, no grid), trained end to end", 'tokens')
+def fit_tokens(run:BenchmarkRun): return _train_token_classifier(run, 'tokens')
+
+@register_benchmark_model('tokens_pretrained', "Transformer on observation tokens, pretrained by masked-observation reconstruction "
+                          "on the training and an unlabelled pool of light curves, then trained end to end", 'tokens')
+def fit_tokens_pretrained(run:BenchmarkRun):
+    token_data = run.config.tokens.model.tokens
+    pool = _unlabelled_tokens(unlabelled_set(run.config).tokens(token_data))
+    config = run.config.pretrain.with_options(seed=run.seed, out=str(run.out/'token_pretrainer'),
+                                              window=token_data.window, max_tokens=token_data.max_tokens)
+    pretrain_tokens(config, concat_tokens([_unlabelled_tokens(run.pretraining_set.tokens(token_data)), pool]), verbose=run.verbose)
+    return _train_token_classifier(run, 'tokens_pretrained', str(run.out/'token_pretrainer'/'model.keras'))
 
 # %% ../nbs/91_benchmark.ipynb #92ada4e3
 def read_observation_set(directory, split:str, classes:tuple, max_objects:int|None=None) -> ObservationSet:
@@ -330,7 +404,7 @@ def score_model(model:BenchmarkModel, run:BenchmarkRun, test:ObservationSet, ear
     raw = predict(test)
     predict_seconds = time.perf_counter() - began
     probs = calibration(raw)
-    return dict(seed=run.seed, train_seconds=train_seconds, predict_lc_per_s=len(test) / predict_seconds,
+    return dict(seed=run.seed, n_labelled=len(run.train), train_seconds=train_seconds, predict_lc_per_s=len(test) / predict_seconds,
                 temperature=calibration.temperature, class_99_scale=calibration.class_99.scale,
                 scores=classification_scores(test.labels, probs, _class_names(test.classes), test.classes),
                 confusion_matrix=confusion_matrix(test.labels, probs, len(test.classes)).tolist(),
@@ -387,17 +461,20 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     early_sets = {day: early_base.known_at(day) for day in config.early_days}
     preparation_seconds = {}
     for kind in sorted({kind for m in config.models for kind in BENCHMARK_MODELS[m].reads}):
-        make = (lambda s: s.light_curves(config.grid)) if kind == 'grid' else (lambda s: s.features(config.n_jobs))
+        make = {'grid': lambda s: s.light_curves(config.grid), 'features': lambda s: s.features(config.n_jobs),
+                'tokens': lambda s: s.tokens(config.tokens.model.tokens)}[kind]
         make(train)
         preparation_seconds[kind] = _timed(lambda: make(test))
         for early_set in early_sets.values(): make(early_set)
         say(f"prepared the {kind} inputs ({len(test) / preparation_seconds[kind]:,.0f} test objects/s)")
     models = {name: {'description': BENCHMARK_MODELS[name].description, 'reads': list(BENCHMARK_MODELS[name].reads), 'runs': []}
               for name in config.models}
-    train_lcs = train.light_curves(config.grid)
     for seed in range(config.seeds):
-        _, valid_lcs = split_by_object(train_lcs, config.valid_fraction, seed=seed)
-        run = BenchmarkRun(config, seed, train, valid_lcs.object_ids, out/f'seed_{seed}', verbose=max(verbose - 1, 0))
+        labelled = train if config.label_fraction == 1 else train.select(train.object_ids[validation_mask(
+            train.object_ids, labels=train.labels, valid_fraction=config.label_fraction, seed=seed)])
+        valid_ids = labelled.object_ids[validation_mask(labelled.object_ids, labels=labelled.labels,
+                                                        valid_fraction=config.valid_fraction, seed=seed)]
+        run = BenchmarkRun(config, seed, labelled, valid_ids, out/f'seed_{seed}', max(verbose - 1, 0), train)
         for name in config.models:
             record = score_model(BENCHMARK_MODELS[name], run, test, early_sets)
             models[name]['runs'].append(record)
@@ -478,6 +555,8 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                   seeds:option(_BENCHMARK, 'seeds', "train every model with this many seeds (0, 1, ...): mean and spread", int)=None,
                   models:Param(f"comma-separated models (default: all of {', '.join(BENCHMARK_MODELS)})", str)=None,
                   early_objects:option(_BENCHMARK, 'early_objects', "test objects classified again at each early day", int)=None,
+                  label_fraction:option(_BENCHMARK, 'label_fraction', "share of the training objects whose labels are used "
+                                        "(stratified; pretraining still reads every light curve)", float)=None,
                   quick:Param("the whole pipeline on tiny data (for CI): overrides the sizes and epochs", bool)=False,
                   verbose:Param("0: the result only, 1: progress, 2: training progress too", int)=1,
                  ):
@@ -553,15 +632,54 @@ def load_benchmark_result(path) -> dict:
     return check_benchmark_result(result)
 
 def run_description(result:dict) -> str:
-    "One line: the command, its time, the machine, the data and the seeds of a result."
+    "One line: the command(s), the time, the machine, the data and the seeds of a result."
     machine, data = result['machine'], result['data']
+    peaks = '/'.join(f"{p['matmul_peak_gflops']:.0f}" for p in result.get('merged_from', [machine]))
     return (f"`{result['command']}`: {result['seconds'] / 60:.0f} min on {machine['cores']} CPU cores (fp32 matmul peak "
-            f"{machine['matmul_peak_gflops']:.0f} GFLOP/s); {data['n_train']:,} training and {data['n_test']:,} test objects "
+            f"{peaks} GFLOP/s, measured at the start of each run); {data['n_train']:,} training and {data['n_test']:,} test objects "
             f"({data['source']}), {len(result['seeds'])} seed(s)")
 
 def headline_markdown(result:dict) -> str:
     "The headline table of `result` as markdown, followed by the line that says where it comes from."
     return markdown_table(results_table(result).rename_axis('model')) + '\n' + run_description(result) + '\n'
+
+# %% ../nbs/91_benchmark.ipynb #1040783d
+_COMPARABLE = {'data.n_train': None, 'data.n_test': None, 'data.class_counts_train': None, 'data.class_counts_test': None,
+               'data.source': None, 'seeds': None, 'early_days': None, 'class_codes': None, 'config.data.directory': None,
+               'config.data.n_train': None, 'config.data.n_test': None, 'config.data.simulation_seed': None,
+               'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None, 'machine.cores': None}
+"What runs must share to be merged, with the value of a setting that results written before it existed had."
+
+def _at(result:dict, path:str):
+    for key in path.split('.'): result = result.get(key, _COMPARABLE[path]) if isinstance(result, dict) else _COMPARABLE[path]
+    return result
+
+def with_seeds(result:dict, seeds:list) -> dict:
+    "`result` with the runs of `seeds` only, the summaries recomputed."
+    missing = [s for s in seeds if s not in result['seeds']]
+    if missing: raise ValueError(f"the result has no seed(s) {missing}: it has {result['seeds']}")
+    preparation = result['data']['preparation_seconds']
+    models = {name: {**m, 'runs': [r for r in m['runs'] if r['seed'] in seeds]} for name, m in result['models'].items()}
+    for m in models.values(): m['summary'] = _summary(m['runs'], sum(preparation[k] for k in m['reads']), result['data']['n_test'])
+    return check_benchmark_result({**result, 'command': f"{result['command']} (seeds {list(seeds)} of {result['seeds']})",
+                                   'seeds': list(seeds), 'models': models})
+
+def merge_benchmark_results(*results:dict) -> dict:
+    "One result with the models of `results`, which must agree on data, split, seeds and scoring (`_COMPARABLE`)."
+    first, last = results[0], results[-1]
+    for i, other in enumerate(results[1:], 1):
+        differ = [p for p in _COMPARABLE if json.dumps(_at(first, p), sort_keys=True) != json.dumps(_at(other, p), sort_keys=True)]
+        if differ: raise ValueError(f"result {i} differs from result 0 in {differ}: they are not runs on the same data and split")
+        shared = sorted(set(first['models']) & set(other['models']))
+        if shared: raise ValueError(f"results 0 and {i} both hold the model(s) {shared}")
+    parts = [part for r in results for part in r.get('merged_from', [{k: r[k] for k in ('command', 'created', 'seconds')}
+                                                                        | {'models': list(r['models']),
+                                                                           'matmul_peak_gflops': r['machine']['matmul_peak_gflops']}])]
+    models = {name: m for r in results for name, m in r['models'].items()}
+    preparation = {k: v for r in results for k, v in r['data']['preparation_seconds'].items()}
+    return check_benchmark_result({**last, 'command': ' + '.join(p['command'] for p in parts), 'seconds': sum(p['seconds'] for p in parts),
+                                   'config': {**last['config'], 'models': list(models)}, 'models': models,
+                                   'data': {**last['data'], 'preparation_seconds': preparation}, 'merged_from': parts})
 
 # %% ../nbs/91_benchmark.ipynb #215990a2
 def deep_lead(result:dict, baseline:str='features_lightgbm') -> dict:

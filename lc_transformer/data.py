@@ -14,10 +14,11 @@ __all__ = ['LSST_FILTERS', 'LSST_WAVELENGTHS_NM', 'FILTER_COLOURS', 'PLASTICC_CL
            'PLASTICC_TEST_COUNTS', 'PLASTICC_TRAIN_TARGETS', 'PLASTICC_TARGETS', 'PLASTICC_WEIGHTS',
            'UNBLINDED_CLASS_99', 'GALACTIC_TARGETS', 'COPY_ID_STRIDE', 'PARTS_MANIFEST', 'challenge_target',
            'LightCurves', 'minmax_constants', 'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise',
-           'normalise_errors', 'weights_from_errors', 'weights_from_mask', 'keep_observed', 'observed_until',
-           'concat_light_curves', 'object_positions', 'select_objects', 'add_copies', 'random_truncations',
-           'split_by_object', 'balanced_class_weights', 'model_arrays', 'to_dataset', 'save_light_curves',
-           'load_light_curves', 'LightCurvePartWriter', 'read_parts_manifest']
+           'normalise_errors', 'weights_from_errors', 'weights_from_mask', 'keep_observed', 'first_last_times',
+           'observed_until', 'concat_light_curves', 'object_positions', 'select_objects', 'copy_id_stride',
+           'add_copies', 'random_truncations', 'validation_mask', 'split_by_object', 'balanced_class_weights',
+           'model_arrays', 'to_dataset', 'save_light_curves', 'load_light_curves', 'LightCurvePartWriter',
+           'read_parts_manifest']
 
 # %% ../nbs/00_data.ipynb #1afe01ba
 LSST_FILTERS = ('u', 'g', 'r', 'i', 'z', 'y')
@@ -306,7 +307,7 @@ def keep_observed(lcs:LightCurves, keep:np.ndarray, # bool, (n_objects, n_steps)
     return replace(normed, weight=weights_from_errors(normalise_errors(raw_err, normed.norm_min, normed.norm_max),
                                                       weighted, mean_one=False))
 
-def _first_last_times(lcs):
+def first_last_times(lcs):
     "Time of the first and of the last observed point of each object."
     if lcs.times is None: raise ValueError("these light curves have no `times` (days since each object's trigger)")
     seen = lcs.mask.any(axis=2)
@@ -315,7 +316,7 @@ def _first_last_times(lcs):
 def observed_until(lcs:LightCurves, days, # days since each object's trigger: a number or `(n_objects,)`
                   ) -> LightCurves:
     "`lcs` as known `days` after each trigger: later points unobserved, renormalised on the past points if normalised."
-    first, _ = _first_last_times(lcs)
+    first, _ = first_last_times(lcs)
     days = np.asarray(days, np.float64)
     if days.shape not in ((), (len(lcs),)): raise ValueError(f"`days` has shape {days.shape}, expected () or ({len(lcs)},)")
     _require_finite('days', days)
@@ -356,6 +357,10 @@ def select_objects(lcs:LightCurves, object_ids) -> LightCurves:
     "The objects of `lcs` with these ids, in this order."
     return lcs[object_positions(lcs, object_ids)]
 
+def copy_id_stride(object_ids:np.ndarray) -> int:
+    "The multiple of `COPY_ID_STRIDE` above every id of `object_ids`: copy `c` of an object gets `id + c * stride`."
+    return (int(np.max(object_ids)) // COPY_ID_STRIDE + 1) * COPY_ID_STRIDE
+
 def add_copies(lcs:LightCurves, # the originals (possibly with copies already)
                copies:list[LightCurves], # augmented versions of objects of `lcs`, still with the ids of their objects
                keep_original:bool=True, # return the originals followed by the copies, or the copies only
@@ -363,7 +368,7 @@ def add_copies(lcs:LightCurves, # the originals (possibly with copies already)
     "The copies as new objects with fresh ids, linked to their source in `source_ids`, after the originals."
     if (lcs.object_ids < 0).any(): raise ValueError(f"object id {lcs.object_ids.min()} is negative: copies need ids >= 0")
     sources = lcs.object_ids if lcs.source_ids is None else lcs.source_ids
-    stride = (int(lcs.object_ids.max()) // COPY_ID_STRIDE + 1) * COPY_ID_STRIDE
+    stride = copy_id_stride(lcs.object_ids)
     parts = [replace(lcs, source_ids=sources)] if keep_original else []
     for c, copy in enumerate(copies, 1):
         where = object_positions(lcs, copy.object_ids)
@@ -376,33 +381,35 @@ def random_truncations(lcs:LightCurves, n_copies:int, # truncated copies per obj
                       ) -> LightCurves:
     "The originals followed by `n_copies` copies of each object cut at random times (`observed_until`), linked to their source."
     if n_copies < 1: raise ValueError(f"`n_copies` must be at least 1, got {n_copies}")
-    first, last = _first_last_times(lcs)
+    first, last = first_last_times(lcs)
     low = np.clip(min_days, first, last)
     rng = np.random.default_rng(seed)
     return add_copies(lcs, [observed_until(lcs, rng.uniform(low, last)) for _ in range(n_copies)])
 
 # %% ../nbs/00_data.ipynb #ae15fbe8
-def split_by_object(lcs:LightCurves,
+def validation_mask(object_ids:np.ndarray, # (n,) ids of the objects (copies included)
+                    source_ids:np.ndarray|None=None, # (n,) id of the object each one was made from; None: themselves
+                    labels:np.ndarray|None=None, # (n,) class indices, to stratify by
                     valid_fraction:float=0.2, # fraction of source objects that go to validation
                     seed:int=0, # random seed: the same seed gives the same split
                     stratify:bool=True, # split each class in the same proportion (needs labels)
-                   ) -> tuple[LightCurves, LightCurves]: # train, validation
-    "Reproducible split of `lcs` into training and validation objects, every copy on the side of its source."
+                   ) -> np.ndarray: # (n,) bool, True for the validation objects
+    "Which objects go to validation in a reproducible split by source object: every copy lands on the side of its source."
     if not 0 < valid_fraction < 1: raise ValueError(f"`valid_fraction` must be in (0, 1), got {valid_fraction}")
-    if lcs.source_ids is None and (lcs.object_ids >= COPY_ID_STRIDE).any():
-        i = int(np.argmax(lcs.object_ids >= COPY_ID_STRIDE))
-        raise ValueError(f"object id {lcs.object_ids[i]} (index {i}) marks an augmented copy (ids >= {COPY_ID_STRIDE}) but "
+    if source_ids is None and (object_ids >= COPY_ID_STRIDE).any():
+        i = int(np.argmax(object_ids >= COPY_ID_STRIDE))
+        raise ValueError(f"object id {object_ids[i]} (index {i}) marks an augmented copy (ids >= {COPY_ID_STRIDE}) but "
                          "`source_ids` is None: without the link to their source, copies could land on the other side of "
                          "the split; make copies with `add_copies` or set `source_ids`")
-    sources, first, of_source = np.unique(lcs.object_ids if lcs.source_ids is None else lcs.source_ids,
+    sources, first, of_source = np.unique(object_ids if source_ids is None else source_ids,
                                           return_index=True, return_inverse=True)   # sorted: independent of the order
     rng = np.random.default_rng(seed)
-    if stratify and lcs.labels is not None:
-        source_labels = lcs.labels[first]
-        mixed = source_labels[of_source] != lcs.labels
+    if stratify and labels is not None:
+        source_labels = labels[first]
+        mixed = source_labels[of_source] != labels
         if mixed.any():
             i = int(np.argmax(mixed))
-            raise ValueError(f"object {i} has label {lcs.labels[i]} but its source {sources[of_source[i]]} has label "
+            raise ValueError(f"object {i} has label {labels[i]} but its source {sources[of_source[i]]} has label "
                              f"{source_labels[of_source[i]]}: copies must keep their source's class")
         groups = [np.flatnonzero(source_labels == c) for c in np.unique(source_labels)]
     else: groups = [np.arange(len(sources))]
@@ -410,6 +417,15 @@ def split_by_object(lcs:LightCurves,
     is_valid = np.isin(of_source, valid)
     if is_valid.all() or not is_valid.any():
         raise ValueError(f"a split of {len(sources)} source objects with valid_fraction={valid_fraction} leaves one side empty")
+    return is_valid
+
+def split_by_object(lcs:LightCurves,
+                    valid_fraction:float=0.2, # fraction of source objects that go to validation
+                    seed:int=0, # random seed: the same seed gives the same split
+                    stratify:bool=True, # split each class in the same proportion (needs labels)
+                   ) -> tuple[LightCurves, LightCurves]: # train, validation
+    "Reproducible split of `lcs` into training and validation objects, every copy on the side of its source."
+    is_valid = validation_mask(lcs.object_ids, lcs.source_ids, lcs.labels, valid_fraction, seed, stratify)
     return lcs[~is_valid], lcs[is_valid]
 
 # %% ../nbs/00_data.ipynb #d24fdfd3

@@ -17,15 +17,18 @@ def _in_notebook() -> bool:
 if not _in_notebook(): matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 import seaborn as sns
-from .data import LightCurves, FILTER_COLOURS, observed_until, object_positions, challenge_target
+import keras
+from .data import LightCurves, FILTER_COLOURS, observed_until, object_positions, challenge_target, first_last_times
 from .plots import class_names_of, plot_light_curve
+from .tokens import Tokens
+from .token_transformer import TokenClassifier, token_probabilities
 from . import metrics
 
 # %% auto #0
 __all__ = ['METRICS_OVER_TIME', 'COMPARISON_COLUMNS', 'probabilities_over_time', 'metric_vs_time', 'plot_loss_curves',
            'plot_reconstruction', 'plot_confusion_matrix', 'plot_roc_curves', 'plot_pr_curves', 'plot_reliability',
-           'plot_attention', 'plot_probabilities_over_time', 'explore_objects', 'comparison_table', 'markdown_table',
-           'write_report', 'amplitude_threshold_classifier']
+           'plot_attention', 'plot_probabilities_over_time', 'explore_objects', 'token_predictor', 'comparison_table',
+           'markdown_table', 'write_report', 'amplitude_threshold_classifier']
 
 # %% ../nbs/24_evaluate.ipynb #f5a2c30b
 def probabilities_over_time(predict_fn, # `predict_fn(lcs) -> probs (n_objects, n_classes)`
@@ -34,6 +37,9 @@ def probabilities_over_time(predict_fn, # `predict_fn(lcs) -> probs (n_objects, 
                             truncate=observed_until, # `truncate(lcs, days)`: the light curves as known at `days`
                            ) -> np.ndarray: # (n_objects, n_days, n_classes); NaN where an object was not yet known
     "Class probabilities of each object at each day of `days_grid`, from the observations made up to that day only."
+    if isinstance(predict_fn, keras.Model):
+        raise ValueError("`predict_fn` is a Keras model: pass `lambda l: final_probabilities(model, l)` for a grid classifier, "
+                         "`token_predictor(model, tokens)` for a token classifier")
     days_grid = np.atleast_1d(np.asarray(days_grid, np.float64))
     if days_grid.ndim != 1 or not len(days_grid): raise ValueError(f"`days_grid` has shape {days_grid.shape}, expected (n_days,) with n_days >= 1")
     over_time = None
@@ -261,9 +267,10 @@ def plot_probabilities_over_time(probs_over_time:np.ndarray, # (n_days, n_classe
 
 # %% ../nbs/24_evaluate.ipynb #2cc95b1b
 def explore_objects(lcs:LightCurves,
-                    predict_fn=None, # `predict_fn(lcs) -> probs (n_objects, n_classes)`, any classifier kind
+                    predict_fn=None, # `predict_fn(lcs) -> probs (n_objects, n_classes)`, any kind (tokens: `token_predictor`)
                     days_grid=None, # days since the trigger at which to show the probabilities (with `predict_fn`)
                     reconstruction:np.ndarray|None=None, # (n_objects, n_steps, n_filters)
+                    truncate=observed_until, # `truncate(lcs, days)`: the light curves as known at `days` (see `probabilities_over_time`)
                    ):
     "An ipywidgets explorer: slider and class dropdown to page through objects, with light curve and probabilities over time."
     import ipywidgets as widgets
@@ -271,7 +278,7 @@ def explore_objects(lcs:LightCurves,
     if (predict_fn is None) != (days_grid is None): raise ValueError("give both `predict_fn` and `days_grid`, or neither")
     if reconstruction is not None and np.shape(reconstruction) != lcs.flux.shape:
         raise ValueError(f"`reconstruction` has shape {np.shape(reconstruction)}, expected {lcs.flux.shape}")
-    probs = None if predict_fn is None else probabilities_over_time(predict_fn, lcs, days_grid)   # (n, n_days, K)
+    probs = None if predict_fn is None else probabilities_over_time(predict_fn, lcs, days_grid, truncate)   # (n, n_days, K)
     names = class_names_of(lcs) if lcs.labels is not None else None
     choices = [('all classes', -1)] + ([(n, k) for k, n in enumerate(names)] if names else [])
     dropdown = widgets.Dropdown(options=choices, value=-1, description='class')
@@ -289,7 +296,9 @@ def explore_objects(lcs:LightCurves,
         i = int(idx[min(slider.value, len(idx) - 1)])
         box.current = i
         true = f', true class {names[lcs.labels[i]]}' if names else ''
-        pred = f', predicted {(shown_names or list(range(probs.shape[2])))[int(probs[i, -1].argmax())]}' if probs is not None else ''
+        if probs is None: pred = ''
+        elif np.isnan(probs[i, -1]).any(): pred = ', no prediction at the last day'
+        else: pred = f', predicted {(shown_names or list(range(probs.shape[2])))[int(probs[i, -1].argmax())]}'
         header.value = f'<b>object {lcs.object_ids[i]}</b> (index {i}{true}{pred})'
         n_panels = 1 + (probs is not None)
         fig, axes = plt.subplots(1, n_panels, figsize=(6 * n_panels, 3.2), squeeze=False)
@@ -317,6 +326,23 @@ def explore_objects(lcs:LightCurves,
     box.show, box.current, box.probabilities = show, 0, probs
     draw()
     return box
+
+# %% ../nbs/24_evaluate.ipynb #0a86e8a4
+def token_predictor(model:TokenClassifier, # a trained token classifier, causal or not
+                    tokens:Tokens, # the whole tokens of every object the light curves may hold: the predictor cuts them
+                   ): # `predict_fn(lcs) -> probs (n_objects, n_classes)`
+    "A token classifier as a `predict_fn`: each object of `lcs` classified from its tokens up to its last observation in `lcs`."
+    if not isinstance(model, TokenClassifier):
+        raise ValueError(f"`model` is a {type(model).__name__}, not a TokenClassifier: a grid classifier's `predict_fn` is "
+                         "`lambda l: final_probabilities(model, l)`")
+    def predict_fn(lcs:LightCurves) -> np.ndarray:
+        _, last = first_last_times(lcs)
+        own = tokens.select(lcs.object_ids)
+        started = own.time[own.offsets[:-1]] <= last                      # objects with a token by their last observation
+        probs = np.full((len(lcs), model.n_classes), np.nan, np.float32)
+        if started.any(): probs[started] = token_probabilities(model, own[started].until(last[started]))
+        return probs
+    return predict_fn
 
 # %% ../nbs/24_evaluate.ipynb #9af07d92
 COMPARISON_COLUMNS = ('inputs', 'accuracy', 'macro_f1', 'kaggle_weighted_log_loss', 'kaggle_weighted_log_loss_without_99',

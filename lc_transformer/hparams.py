@@ -5,6 +5,7 @@
 # %% ../nbs/40_hparams.ipynb #f33273db
 from __future__ import annotations
 import json, logging, math
+from functools import partial
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -15,12 +16,15 @@ from fastcore.script import call_parse
 from .data import split_by_object
 from .sources import load_dataset
 from .transformer import TransformerEncoder
-from .train import Config, TrainConfig, ClassifierConfig, train_autoencoder, train_classifier_run, option, reconstruction_scores
+from .token_transformer import TokenEncoder
+from .train import (Config, TrainConfig, ClassifierConfig, train_autoencoder, train_classifier_run, run_tokens, option,
+                                  reconstruction_scores)
 
 # %% auto #0
-__all__ = ['log', 'STRATEGIES', 'AUTOENCODER_SPACE', 'CLASSIFIER_SPACE', 'SEARCHES', 'SEARCHES_METRICS', 'suggest',
-           'write_hparams_config', 'write_trial_summary', 'trials_table', 'run_search', 'config_problem',
-           'autoencoder_trial', 'classifier_trial', 'search_model', 'plot_search', 'hparam_search_cli']
+__all__ = ['log', 'STRATEGIES', 'AUTOENCODER_SPACE', 'CLASSIFIER_SPACE', 'TOKENS_SPACE', 'CLASSIFIER_METRICS', 'SEARCHES',
+           'SEARCHES_METRICS', 'suggest', 'write_hparams_config', 'write_trial_summary', 'trials_table', 'run_search',
+           'config_problem', 'autoencoder_trial', 'classifier_trial', 'search_model', 'plot_search',
+           'hparam_search_cli']
 
 # %% ../nbs/40_hparams.ipynb #aa966f22
 log = logging.getLogger('lc_transformer.hparams')
@@ -171,14 +175,25 @@ AUTOENCODER_SPACE = dict(num_layers=[1, 2, 4], d_model=[16, 32, 64], dff=[32, 64
 CLASSIFIER_SPACE = dict(num_layers=[1, 2, 4], d_model=[16, 32, 64], dff=[32, 64, 128], num_heads=[1, 2, 4, 8],
                         dropout=[0.0, 0.1, 0.2], kld_alpha=[0.0, 1e-4, 1e-3], kld_rho=[0.01, 0.05],
                         learning_rate=[3e-4, 1e-3, 3e-3])
+TOKENS_SPACE = dict(num_layers=[1, 2, 4], d_model=[16, 32, 64], dff=[32, 64, 128], num_heads=[1, 2, 4, 8],
+                    dropout=[0.0, 0.1, 0.2], learning_rate=[3e-4, 1e-3, 3e-3], learn_frequencies=[False, True],
+                    head_units=[32, 64, 128])
+CLASSIFIER_METRICS = ['kaggle_weighted_log_loss', 'class_mean_log_loss', 'accuracy', 'val_loss']
 SEARCHES = {'autoencoder': (TrainConfig, AUTOENCODER_SPACE, 'val_mse', ['val_mse', 'val_mae', 'val_rmse', 'val_loss']),
-            'classifier': (ClassifierConfig, CLASSIFIER_SPACE, 'class_mean_log_loss',
-                           ['kaggle_weighted_log_loss', 'class_mean_log_loss', 'accuracy', 'val_loss'])}
+            'classifier': (ClassifierConfig, CLASSIFIER_SPACE, 'class_mean_log_loss', CLASSIFIER_METRICS),
+            'tokens': (partial(ClassifierConfig, kind='tokens'), TOKENS_SPACE, 'class_mean_log_loss', CLASSIFIER_METRICS)}
+"A search's name -> the factory of its base configuration, its default space, the metric it minimises, the metrics it logs."
+
+_ENCODER_SETTINGS = {TransformerEncoder: ('d_model', 'num_layers', 'num_heads', 'dff', 'dropout', 'embed'),
+                     TokenEncoder: ('d_model', 'num_layers', 'num_heads', 'dff', 'dropout', 'causal', 'learn_frequencies')}
+
+def _reads_tokens(config:Config) -> bool: return getattr(config, 'kind', None) == 'tokens'
 
 def config_problem(config:TrainConfig|ClassifierConfig, n_filters:int=6) -> str|None:
     "Why the encoder of `config` cannot be built, or None if it can (a classifier of another kind has none)."
     if 'd_model' not in config.paths(): return None
-    try: TransformerEncoder(n_filters, *(config.get(name) for name in ('d_model', 'num_layers', 'num_heads', 'dff', 'dropout', 'embed')))
+    encoder = TokenEncoder if _reads_tokens(config) else TransformerEncoder
+    try: encoder(n_filters, *(config.get(name) for name in _ENCODER_SETTINGS[encoder]))
     except ValueError as e: return str(e)
 
 class _ReportEpochs(keras.callbacks.Callback):
@@ -196,35 +211,43 @@ def autoencoder_trial(lcs):
         return {**{f'val_{k}': v for k, v in scores.items()}, 'val_loss': min(history['val_loss'])}
     return train_fn
 
-def classifier_trial(lcs):
-    "A `train_fn` that trains a classifier on `lcs` and scores it on its validation objects."
+def classifier_trial(data): # light curves, or tokens for the token classifier
+    "A `train_fn` that trains a classifier on `data` and scores it on its validation objects."
     def train_fn(config, report, trial_dir):
-        _, history, scores = train_classifier_run(config.with_options(out=str(trial_dir)), lcs, verbose=0,
+        _, history, scores = train_classifier_run(config.with_options(out=str(trial_dir)), data, verbose=0,
                                                   callbacks=[_ReportEpochs(report)])
         kept = ('kaggle_weighted_log_loss', 'class_mean_log_loss', 'accuracy')
         return {**{k: scores[k] for k in kept if k in scores}, 'val_loss': min(history['val_loss'])}
     return train_fn
 
-def search_model(model:str='autoencoder', # 'autoencoder' or 'classifier'
+def _search_data(base:Config, space:dict):
+    "What every trial of a search from `base` over `space` trains on, read once: tokens for the token classifier, else light curves."
+    if not _reads_tokens(base): return load_dataset(base.data.source)
+    token_settings = [name for name in space if any(p.startswith('model.tokens.') for p in base.paths().get(name, [name]))]
+    if token_settings: raise ValueError(f"{token_settings} set how the tokens are made, and the tokens are read once for the whole "
+                                        "search: give them in `fixed`")
+    return run_tokens(base)[0]
+
+def search_model(model:str='autoencoder', # a name in `SEARCHES`: 'autoencoder', 'classifier' or 'tokens'
                  data=None, # data source (default: the configuration's)
                  out='runs/search', strategy:str='tpe', n_trials:int|None=20,
                  timeout:float|None=None, epochs:int=5, n_objects:int|None=None, seed:int=0,
-                 space:dict|None=None, # default: AUTOENCODER_SPACE or CLASSIFIER_SPACE
+                 space:dict|None=None, # default: the search's space (AUTOENCODER_SPACE, CLASSIFIER_SPACE, TOKENS_SPACE)
                  fixed:dict|None=None, # further settings shared by every trial, by name
                 ) -> optuna.Study:
     "Search the hyperparameters of the autoencoder or of a classifier on `data`."
     if model not in SEARCHES: raise ValueError(f"unknown model {model!r}: expected one of {list(SEARCHES)}")
-    config_class, default_space, metric, metrics = SEARCHES[model]
+    new_config, default_space, metric, metrics = SEARCHES[model]
     space = space or default_space
-    base = config_class().with_options(n_objects=n_objects, epochs=epochs, seed=seed, **({'data': str(data)} if data else {}),
-                                       **(fixed or {}))
+    base = new_config().with_options(n_objects=n_objects, epochs=epochs, seed=seed, **({'data': str(data)} if data else {}),
+                                     **(fixed or {}))
     for name in space: base.get(name)                    # an unknown setting fails here, with the known ones
-    lcs = load_dataset(base.data.source)
-    if model == 'classifier' and lcs.class_codes is not None: metric = 'kaggle_weighted_log_loss'   # PLAsTiCC data
-    trial = (autoencoder_trial if model == 'autoencoder' else classifier_trial)(lcs)
+    shared = _search_data(base, space)
+    if isinstance(base, ClassifierConfig) and shared.class_codes is not None: metric = 'kaggle_weighted_log_loss'   # PLAsTiCC data
+    trial = (classifier_trial if isinstance(base, ClassifierConfig) else autoencoder_trial)(shared)
     return run_search(trial, space, out, metric=metric, strategy=strategy, n_trials=n_trials, timeout=timeout,
                       configure=lambda params: base.with_options(**params),
-                      validate=lambda config: config_problem(config, lcs.n_filters), max_epochs=epochs,
+                      validate=lambda config: config_problem(config, len(shared.filters)), max_epochs=epochs,
                       seed=seed, metrics=metrics)
 
 # %% ../nbs/40_hparams.ipynb #1ca249b5
@@ -250,7 +273,7 @@ def plot_search(table:pd.DataFrame, metric:str, hyperparameters:list[str]|None=N
 
 # %% ../nbs/40_hparams.ipynb #be1de2c9
 @call_parse
-def hparam_search_cli(model:str='autoencoder', # 'autoencoder' or 'classifier' (encoder + FFN)
+def hparam_search_cli(model:str='autoencoder', # 'autoencoder', 'classifier' (encoder + FFN) or 'tokens' (token Transformer)
                       data:option(TrainConfig(), 'data', "data source: Bazin directory, PLAsTiCC directory or .npz", str)=None,
                       out:str='runs/search', # folder of the study; the same folder resumes it
                       strategy:str='tpe', # 'grid', 'random', 'tpe' (Bayesian) or 'hyperband' (TPE + Hyperband pruning)

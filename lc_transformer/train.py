@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import keras
 from fastcore.script import call_parse, bool_arg, Param
-from .data import (LightCurves, model_arrays, split_by_object, weights_from_mask, random_truncations,
+from .data import (PLASTICC_TRAIN_TARGETS, LightCurves, model_arrays, split_by_object, weights_from_mask, random_truncations,
                                  select_objects)
 from .sources import load_dataset
+from .tokens import Tokens, WINDOW, MAX_TOKENS, load_tokens, split_tokens, random_token_truncations
+from .token_transformer import token_classifier, token_pretrainer, fit_token_model, token_probabilities
 from .metrics import classification_scores, fit_temperature
 from .transformer import TransformerAutoencoder, autoencoder_inputs, reconstruct_teacher_forced
 from .losses import LOSS_NAMES, WeightedLoss, first_kernel_regularizer, make_optimizer
@@ -23,8 +25,9 @@ from .classifiers import (build_ae_classifier, build_encoder_classifier, train_c
 # %% auto #0
 __all__ = ['CLASSIFIER_OPTIONS', 'Config', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule', 'TrainConfig',
            'build_autoencoder', 'run_data', 'train_autoencoder', 'reconstruction_scores', 'EncoderOptions', 'AEOptions',
-           'RNNOptions', 'ClassifierConfig', 'build_classifier', 'train_classifier_run', 'option', 'kinds_option',
-           'given_options', 'train_ae_cli', 'train_classifier_cli']
+           'RNNOptions', 'TokenSize', 'TokenData', 'TokenOptions', 'ClassifierConfig', 'build_classifier',
+           'train_classifier_run', 'run_tokens', 'train_token_classifier_run', 'PretrainConfig', 'pretrain_tokens',
+           'option', 'kinds_option', 'given_options', 'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli']
 
 # %% ../nbs/22_train.ipynb #be49c58e
 _ALIASES = {'data': 'source'}
@@ -274,7 +277,35 @@ class RNNOptions(Config):
     dropout: float = 0.1
     use_extra: bool = True
 
-CLASSIFIER_OPTIONS = {'encoder': EncoderOptions, 'ae': AEOptions, 'rnn': RNNOptions}
+@dataclass
+class TokenSize(Config):
+    "The size of the token Transformer (`token_transformer`); the default is the size that `benchmarks/bench_tokens.py` found to classify 30,000 light curves/s on 2 CPU cores."
+    d_model: int = 32
+    num_layers: int = 1
+    num_heads: int = 2
+    dff: int = 64
+    dropout: float = 0.1
+
+@dataclass
+class TokenData(Config):
+    "How observations become tokens (`tokens.tokens_from_observations`): the window around the trigger, the longest sequence."
+    window: tuple|None = WINDOW
+    max_tokens: int|None = MAX_TOKENS
+
+    def __post_init__(self):
+        if self.window is not None: self.window = tuple(float(d) for d in self.window)
+
+@dataclass
+class TokenOptions(Config):
+    "Kind 'tokens': the irregular-time Transformer on observation tokens, optionally started from a pretrained encoder."
+    size: TokenSize = field(default_factory=TokenSize)
+    tokens: TokenData = field(default_factory=TokenData)
+    causal: bool = False
+    learn_frequencies: bool = False
+    head_units: int = 64
+    pretrained: str|None = None
+
+CLASSIFIER_OPTIONS = {'encoder': EncoderOptions, 'ae': AEOptions, 'rnn': RNNOptions, 'tokens': TokenOptions}
 
 @dataclass
 class ClassifierConfig(Config):
@@ -318,10 +349,11 @@ def build_classifier(config:ClassifierConfig, train:LightCurves) -> keras.Model|
     return None
 
 def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
-                         lcs:LightCurves|None=None, # light curves; default: read from `config.data`
+                         lcs:LightCurves|Tokens|None=None, # light curves (tokens for kind 'tokens'); default: read from `config.data`
                          verbose:int=1, callbacks:list=()):
     "Train and score the classifier of `config`; write model, history, metrics and config into `config.out`."
     config = ClassifierConfig.from_dict(config) if isinstance(config, dict) else (config or ClassifierConfig())
+    if config.kind == 'tokens': return train_token_classifier_run(config, lcs, verbose, callbacks)
     keras.utils.set_random_seed(config.seed)
     lcs, config = run_data(config, lcs)
     train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
@@ -350,6 +382,80 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
     (out/'metrics.json').write_text(json.dumps(scores, indent=2))
     model.save(out/'model.keras')
     return model, history.history, scores
+
+# %% ../nbs/22_train.ipynb #6ee12beb
+def run_tokens(config:Config, tokens:Tokens|None=None, classes:tuple|None=PLASTICC_TRAIN_TARGETS, split:str='train'):
+    "The tokens of a run (from `tokens` or `config.data`), and `config` with their ids recorded if `tokens` was given."
+    data, options = config.data, config.tokens if isinstance(config, PretrainConfig) else config.model.tokens
+    if tokens is None:
+        tokens = load_tokens(data.source, split, classes, data.n_objects, options.window, options.max_tokens)
+        if data.object_ids is not None: tokens = tokens.select(data.object_ids)
+        return (tokens if data.n_objects is None else tokens[:data.n_objects]), config
+    if data.n_objects is not None: tokens = tokens[:data.n_objects]
+    return tokens, config.with_options(object_ids=tokens.object_ids.tolist(), n_objects=None)
+
+def _token_size(options) -> dict:
+    return dict(**options.size.to_dict(), learn_frequencies=options.learn_frequencies, head_units=options.head_units)
+
+def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None, verbose:int=1, callbacks:list=()):
+    "`train_classifier_run` for kind 'tokens'."
+    keras.utils.set_random_seed(config.seed)
+    tokens, config = run_tokens(config, tokens)
+    train, valid = split_tokens(tokens, config.data.valid_fraction, seed=config.seed)
+    options, optimisation = config.model, config.optimisation
+    if config.truncated_copies and not options.causal: train = random_token_truncations(train, config.truncated_copies, seed=config.seed)
+    out = Path(config.out)
+    config.save(out/'config.json')
+    model = token_classifier(train, options.pretrained, options.causal, **_token_size(options))
+    history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
+                              patience=optimisation.patience, callbacks=[keras.callbacks.CSVLogger(str(out/'history.csv')), *callbacks],
+                              verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
+    valid_probs = token_probabilities(model, valid)
+    scores = classification_scores(valid.labels, valid_probs, class_names=valid.class_names, class_codes=valid.class_codes)
+    scores.update(temperature=fit_temperature(valid.labels, probs=valid_probs), n_training_light_curves=len(train))
+    (out/'metrics.json').write_text(json.dumps(scores, indent=2))
+    model.save(out/'model.keras')
+    return model, history.history, scores
+
+# %% ../nbs/22_train.ipynb #dabcffe5
+@dataclass
+class PretrainConfig(Config):
+    "Everything that defines a masked-observation pretraining run of the token Transformer."
+    out: str = 'runs/token_pretrainer'
+    seed: int = 0
+    data: DataConfig = field(default_factory=DataConfig)
+    split: str = 'train'
+    tokens: TokenData = field(default_factory=TokenData)
+    size: TokenSize = field(default_factory=TokenSize)
+    learn_frequencies: bool = False
+    head_units: int = 64
+    mask_low: float = 0.15
+    mask_high: float = 0.3
+    optimisation: Optimisation = field(default_factory=lambda: Optimisation(epochs=30, batch_size=128, learning_rate=1e-3, jit_compile='auto'))
+
+    def __post_init__(self):
+        if not 0 < self.mask_low <= self.mask_high < 1:
+            raise ValueError(f"need 0 < mask_low <= mask_high < 1, got {self.mask_low}, {self.mask_high}")
+        if self.split not in ('train', 'test'): raise ValueError(f"`split` must be 'train' or 'test', got {self.split!r}")
+
+def pretrain_tokens(config:PretrainConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
+                    tokens:Tokens|None=None, # tokens (labels unused); default: read from `config.data`
+                    verbose:int=1, callbacks:list=()) -> tuple: # (trained `TokenPretrainer`, history dict)
+    "Pretrain the token encoder by masked-observation reconstruction; write model, history, config and logs to `config.out`."
+    config = PretrainConfig.from_dict(config) if isinstance(config, dict) else (config or PretrainConfig())
+    keras.utils.set_random_seed(config.seed)
+    tokens, config = run_tokens(config, tokens, classes=None, split=config.split)
+    train, valid = split_tokens(tokens, config.data.valid_fraction, seed=config.seed, stratify=False)
+    out, optimisation = Path(config.out), config.optimisation
+    config.save(out/'config.json')
+    model = token_pretrainer(train, **_token_size(config))
+    history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
+                              mask_fraction=(config.mask_low, config.mask_high), patience=optimisation.patience,
+                              callbacks=[keras.callbacks.CSVLogger(str(out/'history.csv')),
+                                         keras.callbacks.TensorBoard(str(out/'logs')), *callbacks],
+                              verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
+    model.save(out/'model.keras')
+    return model, history.history
 
 # %% ../nbs/22_train.ipynb #6bddc6b2
 def option(config:Config, name:str, help:str, type=None) -> Param:
@@ -411,7 +517,7 @@ def train_ae_cli(config:Param("a config.json to start from (command-line options
 # %% ../nbs/22_train.ipynb #ac04c323
 @call_parse
 def train_classifier_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
-                         kind:option(ClassifierConfig(), 'kind', f"one of {', '.join(CLASSIFIER_OPTIONS)}: encoder + FFN, AE classifier, RNN", str)=None,
+                         kind:option(ClassifierConfig(), 'kind', f"one of {', '.join(CLASSIFIER_OPTIONS)}: encoder + FFN, AE classifier, RNN, token Transformer", str)=None,
                          data:kinds_option('data', "data source: Bazin directory, PLAsTiCC directory or .npz", str)=None,
                          out:kinds_option('out', "output directory", str)=None,
                          n_objects:kinds_option('n_objects', "use only the first n objects", int)=None,
@@ -435,10 +541,47 @@ def train_classifier_cli(config:Param("a config.json to start from (command-line
                          truncated_copies:kinds_option('truncated_copies', "randomly truncated copies of each training object", int)=None,
                          units:kinds_option('units', "recurrent units", int)=None,
                          cell:kinds_option('cell', "'gru' or 'lstm'", str)=None,
+                         causal:kinds_option('causal', "causal mask: probabilities after every observation", bool_arg)=None,
+                         learn_frequencies:kinds_option('learn_frequencies', "trainable time-encoding frequencies", bool_arg)=None,
+                         head_units:kinds_option('head_units', "units of the head", int)=None,
+                         pretrained:kinds_option('pretrained', ".keras file of a token pretrainer (lc_pretrain_tokens)", str)=None,
+                         max_tokens:kinds_option('max_tokens', "longest token sequence (longer: merged by night, most recent kept)", int)=None,
                          verbose:Param("1: progress bar, 2: one line per epoch, 0: silent", int)=1,
                         ):
-    "Train a classifier (encoder + FFN, AE classifier or RNN); write model.keras, history.csv, metrics.json, config.json."
+    "Train a classifier (encoder + FFN, AE classifier, RNN or token Transformer); write model.keras, history.csv, metrics.json, config.json."
     run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options(locals()))
     _, _, scores = train_classifier_run(run, verbose=verbose)
     loss = 'kaggle_weighted_log_loss' if 'kaggle_weighted_log_loss' in scores else 'class_mean_log_loss'
     print(f"validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}; outputs in {run.out}")
+
+# %% ../nbs/22_train.ipynb #fabb8067
+_PRE = PretrainConfig()
+
+@call_parse
+def pretrain_tokens_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
+                        data:option(_PRE, 'data', "data source: PLAsTiCC directory, Bazin directory or .npz", str)=None,
+                        split:option(_PRE, 'split', "PLAsTiCC split to read: 'train' or 'test' (labels are not used)", str)=None,
+                        out:option(_PRE, 'out', "output directory", str)=None,
+                        n_objects:option(_PRE, 'n_objects', "use only the first n objects", int)=None,
+                        valid_fraction:option(_PRE, 'valid_fraction', "fraction of objects for validation", float)=None,
+                        seed:option(_PRE, 'seed', "random seed", int)=None,
+                        d_model:option(_PRE, 'd_model', "model size", int)=None,
+                        num_layers:option(_PRE, 'num_layers', "encoder layers", int)=None,
+                        num_heads:option(_PRE, 'num_heads', "attention heads", int)=None,
+                        dff:option(_PRE, 'dff', "feed-forward units", int)=None,
+                        dropout:option(_PRE, 'dropout', "dropout rate", float)=None,
+                        learn_frequencies:option(_PRE, 'learn_frequencies', "trainable time-encoding frequencies", bool_arg)=None,
+                        head_units:option(_PRE, 'head_units', "units of the flux head", int)=None,
+                        mask_low:option(_PRE, 'mask_low', "smallest share of an object's tokens hidden", float)=None,
+                        mask_high:option(_PRE, 'mask_high', "largest share of an object's tokens hidden", float)=None,
+                        max_tokens:option(_PRE, 'max_tokens', "longest token sequence", int)=None,
+                        epochs:option(_PRE, 'epochs', "maximum epochs", int)=None,
+                        batch_size:option(_PRE, 'batch_size', "batch size", int)=None,
+                        learning_rate:option(_PRE, 'learning_rate', "Adam learning rate", float)=None,
+                        patience:option(_PRE, 'patience', "early-stopping patience in epochs", int)=None,
+                        verbose:Param("1: progress bar, 2: one line per epoch, 0: silent", int)=1,
+                       ):
+    "Pretrain the token Transformer's encoder by masked-observation reconstruction; write model.keras, history.csv, config.json, logs."
+    run = (PretrainConfig.load(config) if config else PretrainConfig()).with_options(**given_options(locals()))
+    _, history = pretrain_tokens(run, verbose=verbose)
+    print(f"best validation loss {min(history['val_loss']):.5g} (mean chi2 of the hidden fluxes); model, history and config in {run.out}")

@@ -140,10 +140,13 @@ class EncoderLayer(layers.Layer):
         self.drop1, self.drop2 = layers.Dropout(dropout), layers.Dropout(dropout)
         self.supports_masking = True   # the output steps are the input steps: the mask flows on
 
-    def call(self, inputs, mask=None, training=None, return_attention_scores=False):
-        """`inputs`: `(batch, steps, d_model)`; `mask`: boolean `(batch, steps)` of the steps that may be attended to.
-        Returns `(batch, steps, d_model)`, or with `return_attention_scores` also the weights `(batch, heads, steps, steps)`."""
-        attended, weights = self.attention(inputs, inputs, value_mask=mask, return_attention_scores=True)
+    def call(self, inputs, mask=None, training=None, return_attention_scores=False, attention_mask=None):
+        """`inputs`: `(batch, steps, d_model)`; `mask`: boolean `(batch, steps)` of the steps that may be attended to;
+        `attention_mask`: boolean, broadcastable to `(batch, steps, steps)`, True where a step may attend to another
+        (e.g. a causal mask). Returns `(batch, steps, d_model)`, or with `return_attention_scores` also the weights
+        `(batch, heads, steps, steps)`."""
+        attended, weights = self.attention(inputs, inputs, value_mask=mask, attention_mask=attention_mask,
+                                           return_attention_scores=True)
         x = self.norm1(inputs + self.drop1(attended, training=training))
         x = self.norm2(x + self.drop2(self.feed_forward(x), training=training))
         return (x, weights) if return_attention_scores else x

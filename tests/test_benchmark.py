@@ -27,3 +27,10 @@ def test_stored_results_have_the_schema_and_the_readme_quotes_them(repo_root):
         stored = load_benchmark_result(repo_root/'benchmarks'/'results'/name)
         assert len(stored['seeds']) >= n_seeds and stored['data']['n_test'] >= 100_000
         assert headline_markdown(stored) in (repo_root/'README.md').read_text()
+
+def test_stored_few_label_result_uses_a_tenth_of_the_labels(repo_root):
+    stored = load_benchmark_result(repo_root/'benchmarks'/'results'/'benchmark_labels_10.json')
+    assert stored['config']['label_fraction'] == 0.1 and set(stored['models']) == {'tokens', 'tokens_pretrained'}
+    full = load_benchmark_result(repo_root/'benchmarks'/'results'/'benchmark_seeds.json')
+    n_labelled = stored['models']['tokens']['runs'][0]['n_labelled']
+    assert abs(n_labelled - 0.1 * full['data']['n_train']) < 0.02 * full['data']['n_train']

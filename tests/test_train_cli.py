@@ -9,7 +9,8 @@ import keras
 from fastcore.script import anno_parser
 from lc_transformer.bazin import load_test_data
 from lc_transformer.transformer import autoencoder_inputs
-from lc_transformer.train import TrainConfig, ClassifierConfig, CLASSIFIER_OPTIONS, train_ae_cli, train_classifier_cli
+from lc_transformer.train import (TrainConfig, ClassifierConfig, PretrainConfig, CLASSIFIER_OPTIONS, train_ae_cli, train_classifier_cli,
+                                  pretrain_tokens_cli)
 from lc_transformer.pipeline import PipelineConfig, run_cli
 
 DATA = Path(__file__).parents[1]/'data'/'bazin'
@@ -74,3 +75,24 @@ def test_help_shows_the_configurations_defaults():
     pipeline = _help_defaults(run_cli)
     assert pipeline['ae_epochs'] == str(PipelineConfig().autoencoder.optimisation.epochs)
     assert pipeline['rnn_epochs'] == str(PipelineConfig().rnn.optimisation.epochs)
+
+def test_help_of_the_pretraining_tool_shows_its_defaults():
+    pretrain = _help_defaults(pretrain_tokens_cli)
+    assert pretrain.pop('verbose') == '1' and pretrain['mask_low'] == '0.15'
+    for name, shown in pretrain.items(): assert shown == str(PretrainConfig().get(name)), name
+
+def test_token_transformer_pretrains_then_classifies_from_the_command_line(tmp_path, monkeypatch):
+    size = ['--data', DATA, '--n_objects', '120', '--d_model', '8', '--num_layers', '1', '--num_heads', '2', '--dff', '8',
+            '--epochs', '1', '--batch_size', '32', '--verbose', '0']
+    run_cli_as_shell(monkeypatch, pretrain_tokens_cli, *size, '--out', tmp_path/'pre', '--mask_low', '0.2', '--mask_high', '0.2')
+    assert sorted(p.name for p in (tmp_path/'pre').iterdir()) == ['config.json', 'history.csv', 'logs', 'model.keras']
+    run_cli_as_shell(monkeypatch, train_classifier_cli, '--kind', 'tokens', '--data', DATA, '--n_objects', '120', '--epochs', '1',
+                     '--pretrained', tmp_path/'pre'/'model.keras', '--out', tmp_path/'clf', '--verbose', '0')
+    model = keras.models.load_model(tmp_path/'clf'/'model.keras')
+    assert model.encoder.d_model == 8                          # the pretrained encoder's size
+    metrics = json.loads((tmp_path/'clf'/'metrics.json').read_text())
+    assert 20 <= metrics['n_objects'] <= 28 and 0 <= metrics['accuracy'] <= 1   # a fifth of 120, stratified
+
+def test_classifier_cli_rejects_a_grid_option_for_tokens(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="unknown setting 'units' for ClassifierConfig\\(kind='tokens'\\)"):
+        run_cli_as_shell(monkeypatch, train_classifier_cli, '--kind', 'tokens', '--units', 8, '--out', tmp_path)
