@@ -18,7 +18,7 @@ from fastcore.script import call_parse, Param
 import lc_transformer
 from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, select_objects
 from .metrics import classification_scores, confusion_matrix, fit_calibration
-from .plasticc import ObservationReader, read_metadata, plasticc_files
+from .plasticc import OBSERVATION_COLUMNS, ObservationReader, read_metadata, plasticc_files
 from .simulate import simulate_plasticc_files
 from .prepare import class_indices, detection_trigger_times, prepare_batch, finish, whole_object_batches
 from .features import FeatureClassifier, object_features
@@ -58,7 +58,7 @@ class ObservationSet:
                  metadata:pd.DataFrame, # indexed by object_id, with the challenge `target` code
                  classes:tuple, # PLAsTiCC codes of the classes, in class-index order (99 last on a test set)
                 ):
-        missing = [c for c in ('object_id', 'mjd', 'passband', 'flux', 'flux_err', 'detected') if c not in observations]
+        missing = [c for c in OBSERVATION_COLUMNS if c not in observations]
         if missing: raise ValueError(f"the observations lack the column(s) {missing}")
         if 'target' not in metadata: raise ValueError("the metadata have no `target`: the benchmark needs labelled objects")
         ids = observations.object_id.to_numpy()

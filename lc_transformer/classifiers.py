@@ -9,7 +9,7 @@ import numpy as np
 import keras
 from keras import layers, ops
 from .data import LightCurves
-from .transformer import (TransformerAutoencoder, TransformerEncoder, ObservedSteps, encoder_max_len,
+from .transformer import (TransformerAutoencoder, TransformerEncoder, ObservedSteps, encoder_max_len, is_registered_as,
                                         large_negative)
 from .losses import KLSparsity
 from .rnn import classifier_inputs, extra_input, resolve_class_weights
@@ -54,17 +54,13 @@ def _classifier(encoder, train_lcs, dff, dropout, use_extra, name):
     return keras.Model(inputs, probs, name=name)
 
 # %% ../nbs/21_classifiers.ipynb #eca0ceff
-def _is_autoencoder(model) -> bool:
-    "True for a `TransformerAutoencoder`, recognised by its registered name (a notebook may define the class again)."
-    return keras.saving.get_registered_name(type(model)) == keras.saving.get_registered_name(TransformerAutoencoder)
-
 def load_autoencoder(autoencoder) -> TransformerAutoencoder:
     "A `TransformerAutoencoder` from a model or the path of a `.keras` file."
-    if _is_autoencoder(autoencoder): return autoencoder
+    if is_registered_as(autoencoder, TransformerAutoencoder): return autoencoder
     path = Path(autoencoder)
     if not path.exists(): raise FileNotFoundError(f"no trained autoencoder at {path}")
     model = keras.saving.load_model(path)
-    if not _is_autoencoder(model): raise ValueError(f"{path} holds a {type(model).__name__}, not a TransformerAutoencoder")
+    if not is_registered_as(model, TransformerAutoencoder): raise ValueError(f"{path} holds a {type(model).__name__}, not a TransformerAutoencoder")
     return model
 
 def build_ae_classifier(autoencoder, # a trained `TransformerAutoencoder` or its `.keras` path

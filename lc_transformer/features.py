@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 import lightgbm as lgb
 from .data import LSST_FILTERS
+from .plasticc import OBSERVATION_COLUMNS
 from .prepare import gp_fit_predict, detection_trigger_times
 from .simulate import distance_modulus
 from .metrics import plasticc_class_weights
 
 # %% auto #0
-__all__ = ['MAX_GP_POINTS', 'GP_LENGTH_TIMES', 'LIGHT_CURVE_COLUMNS', 'FEATURE_COLUMNS', 'OBSERVATION_COLUMNS',
-           'METADATA_COLUMNS', 'gp_points', 'feature_grid', 'light_curve_features', 'object_features',
-           'plasticc_sample_weights', 'FeatureClassifier']
+__all__ = ['MAX_GP_POINTS', 'GP_LENGTH_TIMES', 'LIGHT_CURVE_COLUMNS', 'FEATURE_COLUMNS', 'METADATA_COLUMNS', 'gp_points',
+           'feature_grid', 'light_curve_features', 'object_features', 'plasticc_sample_weights', 'FeatureClassifier']
 
 # %% ../nbs/25_features.ipynb #73a384c4
 MAX_GP_POINTS = 150
@@ -155,7 +155,6 @@ def light_curve_features(mjd:np.ndarray, passband:np.ndarray, flux:np.ndarray, f
 FEATURE_COLUMNS = ('host_photoz', 'host_photoz_error', 'mwebv', 'max_abs_mag') + LIGHT_CURVE_COLUMNS
 "The names of the features `object_features` returns, in column order."
 
-OBSERVATION_COLUMNS = ('object_id', 'mjd', 'passband', 'flux', 'flux_err', 'detected')
 METADATA_COLUMNS = ('hostgal_photoz', 'hostgal_photoz_err', 'mwebv')
 
 # %% ../nbs/25_features.ipynb #eb325fbc

@@ -14,8 +14,8 @@ from .data import (LSST_FILTERS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_COUNTS, PL
 from .metrics import kaggle_weighted_log_loss
 
 # %% auto #0
-__all__ = ['LIGHT_CURVE_COLUMNS', 'METADATA_COLUMNS', 'METADATA_ESSENTIALS', 'plasticc_classes', 'file_columns', 'detect_schema',
-           'read_metadata', 'ObservationReader', 'plasticc_files', 'plasticc_log_loss']
+__all__ = ['LIGHT_CURVE_COLUMNS', 'METADATA_COLUMNS', 'OBSERVATION_COLUMNS', 'METADATA_ESSENTIALS', 'plasticc_classes',
+           'file_columns', 'detect_schema', 'read_metadata', 'ObservationReader', 'plasticc_files', 'plasticc_log_loss']
 
 # %% ../nbs/30_plasticc.ipynb #4e355367
 def plasticc_classes() -> pd.DataFrame:
@@ -40,6 +40,8 @@ METADATA_COLUMNS = {
                  + tuple(f'tflux_{name}' for name in LSST_FILTERS)}
 "Metadata columns of each schema (`target` is absent from the Kaggle test metadata)."
 _RENAME = {'detected_bool': 'detected', 'ddf_bool': 'ddf'}
+OBSERVATION_COLUMNS = LIGHT_CURVE_COLUMNS['kaggle']
+"The columns of the observations that `ObservationReader` yields, whatever the schema of the files."
 
 # %% ../nbs/30_plasticc.ipynb #09b72d4a
 def _is_gzip(path) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import keras
 from keras import layers, ops
-from .transformer import EncoderLayer, large_negative
+from .transformer import EncoderLayer, large_negative, is_registered_as
 from .tokens import Tokens, TokenBatches, PREDICTION_BUCKET_LENGTHS
 from .rnn import resolve_class_weights
 
@@ -195,16 +195,6 @@ class TokenPretrainer(keras.Model):
                 **{k: encoder[k] for k in ('n_filters', 'd_model', 'num_layers', 'num_heads', 'dff', 'dropout', 'learn_frequencies')}}
 
 # %% ../nbs/12_token_transformer.ipynb #e1278f82
-def _is_a(model, cls) -> bool:
-    "True if `model` is a `cls`, by registered name (a notebook that defines the class again makes another class of that name)."
-    return keras.saving.get_registered_name(type(model)) == keras.saving.get_registered_name(cls)
-
-def _example_inputs(n_metadata:int, steps:int=4) -> dict:
-    return {'time': np.zeros((1, steps), np.float32), 'band': np.zeros((1, steps), np.int32),
-            'flux': np.ones((1, steps), np.float32), 'flux_err': np.ones((1, steps), np.float32),
-            'detected': np.zeros((1, steps), np.float32), 'length': np.array([steps], np.int32),
-            'metadata': np.zeros((1, n_metadata), np.float32)}
-
 def token_classifier(tokens:Tokens, # training tokens: their classes, metadata and filters set the shapes
                      pretrained:TokenPretrainer|str|None=None, # a pretrained model (or its .keras file): its encoder starts the classifier
                      causal:bool=False, **size) -> TokenClassifier:
@@ -213,18 +203,18 @@ def token_classifier(tokens:Tokens, # training tokens: their classes, metadata a
     n_classes = tokens.n_classes or int(tokens.labels.max()) + 1
     if pretrained is not None:
         if isinstance(pretrained, (str, Path)): pretrained = keras.saving.load_model(pretrained)
-        if not _is_a(pretrained, TokenPretrainer): raise ValueError(f"`pretrained` must be a TokenPretrainer, got {type(pretrained).__name__}")
+        if not is_registered_as(pretrained, TokenPretrainer): raise ValueError(f"`pretrained` must be a TokenPretrainer, got {type(pretrained).__name__}")
         encoder = pretrained.encoder.get_config()
         size = {**size, **{k: encoder[k] for k in ('n_filters', 'd_model', 'num_layers', 'num_heads', 'dff', 'learn_frequencies')}}
     model = TokenClassifier(n_classes, tokens.metadata.shape[1], causal=causal, **{'n_filters': len(tokens.filters), **size})
-    model(_example_inputs(tokens.metadata.shape[1]))
+    model(tokens[:1].padded())                                              # builds the weights
     if pretrained is not None: model.encoder.set_weights(pretrained.encoder.get_weights())
     return model
 
 def token_pretrainer(tokens:Tokens, **size) -> TokenPretrainer:
     "A built `TokenPretrainer` for the filters of `tokens`."
     model = TokenPretrainer(**{'n_filters': len(tokens.filters), **size})
-    model(_example_inputs(tokens.metadata.shape[1]))
+    model(tokens[:1].padded())
     return model
 
 # %% ../nbs/12_token_transformer.ipynb #1db49168
@@ -236,7 +226,7 @@ def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:T
                     callbacks:list=(), verbose:int=0, seed:int=0, jit_compile='auto') -> keras.callbacks.History:
     "Compile and fit a token classifier or pretrainer on bucketed batches (`seed` fixes shuffling, hiding and dropout)."
     keras.utils.set_random_seed(seed)
-    if _is_a(model, TokenPretrainer):
+    if is_registered_as(model, TokenPretrainer):
         batches = lambda tokens, shuffle: TokenBatches(tokens, batch_size, 'masked_flux', shuffle, seed, mask_fraction=mask_fraction)
         model.compile(keras.optimizers.Adam(learning_rate), loss=masked_flux_loss, jit_compile=jit_compile)
     else:
@@ -254,13 +244,17 @@ def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:T
 def _last_token(probs, lengths):
     return probs[np.arange(len(probs)), lengths - 1] if probs.ndim == 3 else probs
 
-def token_probabilities(model:TokenClassifier, tokens:Tokens, batch_size:int=2048) -> np.ndarray:
-    "Class probabilities `(n_objects, n_classes)` after each object's last token."
+def _predicted_batches(model:TokenClassifier, tokens:Tokens, batch_size:int):
+    "`(positions, inputs, probabilities)` of each prediction batch: objects of similar length, padded to fine bucket lengths."
     batches = TokenBatches(tokens, batch_size, target=None, bucket_lengths=PREDICTION_BUCKET_LENGTHS)
-    out = np.empty((len(tokens), model.n_classes), np.float32)
     for i in range(len(batches)):
         x = batches[i]
-        out[batches.batches[i][1]] = _last_token(np.asarray(model.predict_on_batch(x)), x['length'])
+        yield batches.batches[i][1], x, np.asarray(model.predict_on_batch(x))
+
+def token_probabilities(model:TokenClassifier, tokens:Tokens, batch_size:int=2048) -> np.ndarray:
+    "Class probabilities `(n_objects, n_classes)` after each object's last token."
+    out = np.empty((len(tokens), model.n_classes), np.float32)
+    for positions, x, probs in _predicted_batches(model, tokens, batch_size): out[positions] = _last_token(probs, x['length'])
     return out
 
 def token_probabilities_until(model:TokenClassifier, tokens:Tokens, days, batch_size:int=2048) -> np.ndarray:
@@ -273,13 +267,10 @@ def token_probabilities_until(model:TokenClassifier, tokens:Tokens, days, batch_
             known = tokens.until(day)
             out[tokens.positions(known.object_ids), d] = token_probabilities(model, known, batch_size)
         return out
-    batches = TokenBatches(tokens, batch_size, target=None, bucket_lengths=PREDICTION_BUCKET_LENGTHS)
-    for i in range(len(batches)):
-        x = batches[i]
-        probs = np.asarray(model.predict_on_batch(x))                       # (b, steps, K): one pass
+    for positions, x, probs in _predicted_batches(model, tokens, batch_size):   # probs (b, steps, K): one pass
         seen = (x['time'][:, :, None] <= days[None, None]) & (np.arange(x['time'].shape[1])[:, None] < x['length'][:, None, None])
         last = seen.shape[1] - 1 - np.argmax(seen[:, ::-1], axis=1)       # (b, n_days) last token known by each day
         known = seen.any(axis=1)
         chosen = np.take_along_axis(probs, last[..., None], axis=1)
-        out[batches.batches[i][1]] = np.where(known[..., None], chosen, np.nan)
+        out[positions] = np.where(known[..., None], chosen, np.nan)
     return out

@@ -8,22 +8,22 @@ from dataclasses import dataclass, replace, fields
 import numpy as np
 import pandas as pd
 import keras
-from .data import (LSST_FILTERS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves,
-                                 COPY_ID_STRIDE, copy_id_stride, validation_mask, balanced_class_weights)
-from .plasticc import ObservationReader, read_metadata, plasticc_files
+from .data import (LSST_FILTERS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, copy_id_stride,
+                                 validation_mask)
+from .plasticc import OBSERVATION_COLUMNS, ObservationReader, read_metadata, plasticc_files
 from .prepare import FEATURE_NAMES, class_indices, detection_trigger_times, whole_object_batches
 from .sources import source_kind, load_dataset
 
 # %% auto #0
-__all__ = ['OBSERVATION_COLUMNS', 'NIGHT_START', 'WINDOW', 'MAX_TOKENS', 'BUCKET_LENGTHS', 'PREDICTION_BUCKET_LENGTHS', 'Tokens',
+__all__ = ['NIGHT_START', 'TOKEN_FIELDS', 'WINDOW', 'MAX_TOKENS', 'BUCKET_LENGTHS', 'PREDICTION_BUCKET_LENGTHS', 'Tokens',
            'tokens_from_observations', 'tokens_from_light_curves', 'load_tokens', 'split_tokens',
            'random_token_truncations', 'concat_tokens', 'bucket_length', 'hide_tokens', 'TokenBatches']
 
 # %% ../nbs/36_tokens.ipynb #060a1950
-OBSERVATION_COLUMNS = ('object_id', 'mjd', 'passband', 'flux', 'flux_err', 'detected')
-"The columns of raw observations (the PLAsTiCC reader's names)."
 NIGHT_START = 0.7
 "MJD fraction where a night begins: local noon at Cerro Pachón (UTC-4h43m)."
+TOKEN_FIELDS = ('time', 'band', 'flux', 'flux_err', 'detected')
+"The per-token arrays of `Tokens`."
 WINDOW = (-100., 250.)
 "Default window of the tokens, in days relative to the trigger: the window of the benchmark's grid models."
 MAX_TOKENS = 256
@@ -60,8 +60,8 @@ class Tokens:
         lengths = np.diff(self.offsets)
         if (lengths < 1).any(): raise ValueError(f"object {int(np.argmax(lengths < 1))} has an empty light curve: no tokens")
         n, n_tokens = len(lengths), int(self.offsets[-1])
-        for name, dtype in (('time', np.float32), ('band', np.int32), ('flux', np.float32), ('flux_err', np.float32),
-                            ('detected', np.float32)):
+        for name in TOKEN_FIELDS:
+            dtype = np.int32 if name == 'band' else np.float32
             value = np.asarray(getattr(self, name), dtype)
             if value.shape != (n_tokens,): raise ValueError(f"`{name}` has shape {value.shape}, expected ({n_tokens},)")
             if dtype == np.float32 and not np.isfinite(value).all(): raise ValueError(f"`{name}` has NaN or infinite values")
@@ -93,22 +93,21 @@ class Tokens:
     @property
     def n_classes(self) -> int|None: return None if self.class_names is None else len(self.class_names)
 
-    def _rows(self, positions:np.ndarray) -> np.ndarray:
-        "The token rows of the objects at `positions`, object after object."
+    def _subset(self, positions:np.ndarray, keep:np.ndarray|None=None) -> Tokens:
+        "The objects at `positions`, in that order, with only their tokens where `keep` (`(n_tokens,)` bool) if given."
         lengths = self.lengths[positions]
-        starts = np.repeat(self.offsets[positions] - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
-        return starts + np.arange(lengths.sum())
+        rows = np.repeat(self.offsets[positions] - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(lengths.sum())
+        if keep is not None:
+            kept = keep[rows]
+            rows, lengths = rows[kept], np.bincount(np.repeat(np.arange(len(positions)), lengths)[kept], minlength=len(positions))
+        per_object = {f: getattr(self, f)[positions] for f in ('object_ids', 'metadata', 'trigger', 'labels', 'source_ids')
+                      if getattr(self, f) is not None}
+        per_token = {f: getattr(self, f)[rows] for f in TOKEN_FIELDS}
+        return replace(self, offsets=np.r_[0, np.cumsum(lengths)], **per_token, **per_object)
 
     def __getitem__(self, index) -> Tokens:
         "The objects at `index` (an int array, a slice or a boolean mask), in that order."
-        positions = np.arange(len(self))[index]
-        positions = np.atleast_1d(positions)
-        rows = self._rows(positions)
-        per_object = {f: getattr(self, f)[positions] for f in ('object_ids', 'metadata', 'trigger', 'labels', 'source_ids')
-                      if getattr(self, f) is not None}
-        return replace(self, offsets=np.r_[0, np.cumsum(self.lengths[positions])], time=self.time[rows],
-                       band=self.band[rows], flux=self.flux[rows], flux_err=self.flux_err[rows],
-                       detected=self.detected[rows], **per_object)
+        return self._subset(np.atleast_1d(np.arange(len(self))[index]))
 
     def positions(self, object_ids) -> np.ndarray:
         "Where the objects `object_ids` are, in that order; an unknown id is an error."
@@ -125,12 +124,9 @@ class Tokens:
         "What was known `days` after each trigger (a number or `(n,)`): the tokens up to then; objects with none left are dropped."
         days = np.broadcast_to(np.asarray(days, np.float64), (len(self),))
         keep = self.time <= np.repeat(days, self.lengths)
-        counts = np.bincount(np.repeat(np.arange(len(self)), self.lengths)[keep], minlength=len(self))
-        if not counts.any(): raise ValueError(f"no object has a token by {days.max()} days after its trigger")
-        kept = self[counts > 0]
-        rows = keep[self._rows(np.flatnonzero(counts > 0))]
-        return replace(kept, offsets=np.r_[0, np.cumsum(counts[counts > 0])], time=kept.time[rows], band=kept.band[rows],
-                       flux=kept.flux[rows], flux_err=kept.flux_err[rows], detected=kept.detected[rows])
+        started = self.time[self.offsets[:-1]] <= days                     # tokens are in time order: the first decides
+        if not started.any(): raise ValueError(f"no object has a token by {days.max()} days after its trigger")
+        return self._subset(np.flatnonzero(started), keep)
 
     def padded(self, positions:np.ndarray|None=None, length:int|None=None) -> dict:
         "Model inputs of the objects at `positions`: `(b, length)` arrays padded with zeros after each object, and `length`."
@@ -141,9 +137,9 @@ class Tokens:
         steps = np.arange(length)
         inside = steps[None] < lengths[:, None]
         rows = np.where(inside, self.offsets[positions][:, None] + steps[None], 0)
-        arrays = {name: np.where(inside, getattr(self, name)[rows], 0).astype(getattr(self, name).dtype)
-                  for name in ('time', 'band', 'flux', 'flux_err', 'detected')}
-        arrays['flux_err'] = np.where(inside, arrays['flux_err'], 1).astype(np.float32)
+        padding = {'flux_err': 1}                                           # a padded error stays a valid divisor
+        arrays = {name: np.where(inside, getattr(self, name)[rows], padding.get(name, 0)).astype(getattr(self, name).dtype)
+                  for name in TOKEN_FIELDS}
         return {**arrays, 'length': lengths.astype(np.int32), 'metadata': self.metadata[positions]}
 
 # %% ../nbs/36_tokens.ipynb #6b057b37
@@ -305,13 +301,15 @@ def concat_tokens(parts:list[Tokens]) -> Tokens:
         if differ: raise ValueError(f"part {i} differs from part 0 in {differ}")
     join = lambda k: None if any(getattr(p, k) is None for p in parts) else np.concatenate([getattr(p, k) for p in parts])
     return replace(first, offsets=np.r_[0, np.cumsum(np.concatenate([p.lengths for p in parts]))],
-                   **{k: join(k) for k in ('time', 'band', 'flux', 'flux_err', 'detected', 'object_ids', 'metadata',
-                                           'trigger', 'labels', 'source_ids')})
+                   **{k: join(k) for k in TOKEN_FIELDS + ('object_ids', 'metadata', 'trigger', 'labels', 'source_ids')})
 
 # %% ../nbs/36_tokens.ipynb #41b4dbaf
-def bucket_length(length:int, bucket_lengths:tuple=BUCKET_LENGTHS) -> int:
-    "The padded length of a batch whose longest object has `length` tokens."
-    return next((b for b in bucket_lengths if b >= length), int(np.ceil(length / 128) * 128))
+def bucket_length(length, # a number of tokens, or an array of them
+                  bucket_lengths:tuple=BUCKET_LENGTHS):
+    "The padded length of a batch whose longest object has `length` tokens: the smallest bucket that holds it."
+    buckets = np.asarray(bucket_lengths)
+    at = np.searchsorted(buckets, length)
+    return np.where(at < len(buckets), buckets[np.minimum(at, len(buckets) - 1)], np.ceil(np.asarray(length) / 128) * 128).astype(int)
 
 def hide_tokens(lengths:np.ndarray, length:int, fraction, rng:np.random.Generator) -> np.ndarray:
     "`(b, length)` bool: a random `fraction` (a number, or a `(low, high)` range drawn per object) of each object's tokens, at least one, never all."
@@ -340,7 +338,7 @@ class TokenBatches(keras.utils.PyDataset):
         self.mask_fraction, self.seed, self.epoch = mask_fraction, seed, 0
         n_classes = tokens.n_classes or (int(tokens.labels.max()) + 1 if tokens.labels is not None else 0)
         self.class_weights = np.ones(n_classes) if class_weights is None else np.asarray(class_weights, np.float64)
-        self.buckets = np.array([bucket_length(l, bucket_lengths) for l in tokens.lengths]) if len(tokens) else np.zeros(0, int)
+        self.buckets = bucket_length(tokens.lengths, bucket_lengths)
         self._make_batches()
 
     def _make_batches(self):

@@ -208,12 +208,15 @@ def _autoencoder_arrays(lcs:LightCurves, config:TrainConfig):
     return autoencoder_inputs(flux, lcs.mask, target if config.approximate else None), target, weight
 
 # %% ../nbs/22_train.ipynb #ea03592b
-def run_data(config:Config, lcs:LightCurves|None=None) -> tuple[LightCurves, Config]:
+def run_data(config:Config, lcs:LightCurves|None=None,
+             load=None, # `load()` reads the run's data when `lcs` is None; default `load_dataset(config.data.source)`
+             select=select_objects, # `select(data, object_ids)`
+            ) -> tuple[LightCurves, Config]:
     "The light curves of a run (from `lcs` or `config.data`), and `config` with their ids recorded if `lcs` was given."
     data = config.data
     if lcs is None:
-        lcs = load_dataset(data.source)
-        if data.object_ids is not None: lcs = select_objects(lcs, data.object_ids)
+        lcs = load() if load else load_dataset(data.source)
+        if data.object_ids is not None: lcs = select(lcs, data.object_ids)
         return (lcs if data.n_objects is None else lcs[:data.n_objects]), config
     if data.n_objects is not None: lcs = lcs[:data.n_objects]
     return lcs, config.with_options(object_ids=lcs.object_ids.tolist(), n_objects=None)
@@ -376,23 +379,22 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
         if config.kind == 'ae' and config.model.fine_tune_epochs:
             fine_tune(model, train, valid, config.model.fine_tune_epochs, optimisation.learning_rate / 10,
                       patience=optimisation.patience, verbose=verbose, seed=config.seed)
-    valid_probs = final_probabilities(model, valid)
+    return model, history.history, _score_and_save(model, valid, final_probabilities(model, valid), len(train), out)
+
+def _score_and_save(model:keras.Model, valid, valid_probs:np.ndarray, n_training:int, out:Path) -> dict:
+    "The validation scores of a classifier (with its fitted temperature), written to `out/metrics.json` beside `out/model.keras`."
     scores = classification_scores(valid.labels, valid_probs, class_names=valid.class_names, class_codes=valid.class_codes)
-    scores.update(temperature=fit_temperature(valid.labels, probs=valid_probs), n_training_light_curves=len(train))
+    scores.update(temperature=fit_temperature(valid.labels, probs=valid_probs), n_training_light_curves=n_training)
     (out/'metrics.json').write_text(json.dumps(scores, indent=2))
     model.save(out/'model.keras')
-    return model, history.history, scores
+    return scores
 
 # %% ../nbs/22_train.ipynb #6ee12beb
 def run_tokens(config:Config, tokens:Tokens|None=None, classes:tuple|None=PLASTICC_TRAIN_TARGETS, split:str='train'):
     "The tokens of a run (from `tokens` or `config.data`), and `config` with their ids recorded if `tokens` was given."
     data, options = config.data, config.tokens if isinstance(config, PretrainConfig) else config.model.tokens
-    if tokens is None:
-        tokens = load_tokens(data.source, split, classes, data.n_objects, options.window, options.max_tokens)
-        if data.object_ids is not None: tokens = tokens.select(data.object_ids)
-        return (tokens if data.n_objects is None else tokens[:data.n_objects]), config
-    if data.n_objects is not None: tokens = tokens[:data.n_objects]
-    return tokens, config.with_options(object_ids=tokens.object_ids.tolist(), n_objects=None)
+    return run_data(config, tokens, select=Tokens.select,
+                    load=lambda: load_tokens(data.source, split, classes, data.n_objects, options.window, options.max_tokens))
 
 def _token_size(options) -> dict:
     return dict(**options.size.to_dict(), learn_frequencies=options.learn_frequencies, head_units=options.head_units)
@@ -410,12 +412,7 @@ def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None,
     history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
                               patience=optimisation.patience, callbacks=[keras.callbacks.CSVLogger(str(out/'history.csv')), *callbacks],
                               verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
-    valid_probs = token_probabilities(model, valid)
-    scores = classification_scores(valid.labels, valid_probs, class_names=valid.class_names, class_codes=valid.class_codes)
-    scores.update(temperature=fit_temperature(valid.labels, probs=valid_probs), n_training_light_curves=len(train))
-    (out/'metrics.json').write_text(json.dumps(scores, indent=2))
-    model.save(out/'model.keras')
-    return model, history.history, scores
+    return model, history.history, _score_and_save(model, valid, token_probabilities(model, valid), len(train), out)
 
 # %% ../nbs/22_train.ipynb #dabcffe5
 @dataclass

@@ -11,9 +11,9 @@ from keras import ops, layers
 
 # %% auto #0
 __all__ = ['positional_encoding', 'observed_steps', 'look_ahead_mask', 'shift_right', 'decoder_step_mask', 'ObservedSteps',
-           'large_negative', 'CachedMultiHeadAttention', 'EncoderLayer', 'DecoderLayer', 'TransformerEncoder',
-           'encoder_max_len', 'TransformerDecoder', 'TransformerAutoencoder', 'autoencoder_inputs',
-           'reconstruct_teacher_forced', 'reconstruct_naive', 'reconstruct', 'attention_maps']
+           'is_registered_as', 'large_negative', 'CachedMultiHeadAttention', 'EncoderLayer', 'DecoderLayer',
+           'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder', 'TransformerAutoencoder',
+           'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive', 'reconstruct', 'attention_maps']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -51,6 +51,10 @@ class ObservedSteps(layers.Layer):
     def call(self, inputs): return observed_steps(inputs)   # (batch, steps) bool
 
 # %% ../nbs/10_transformer.ipynb #5965a7fb
+def is_registered_as(obj, cls) -> bool:
+    "True if `obj` is of the registered Keras class `cls`, by registered name: a notebook that defines `cls` again makes another class of that name."
+    return keras.saving.get_registered_name(type(obj)) == keras.saving.get_registered_name(cls)
+
 def large_negative(dtype) -> float:
     "A finite stand-in for minus infinity in `dtype`: -3e4 in float16, -1e9 otherwise (float32, bfloat16, float64)."
     return -3e4 if keras.backend.standardize_dtype(dtype) == 'float16' else -1e9
