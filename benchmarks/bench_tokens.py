@@ -27,14 +27,14 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import pandas as pd
 import keras
-from lc_transformer.benchmark import BenchmarkConfig, GridConfig, ObservationSet, predictions_for, machine
+from lc_transformer.benchmark import BenchmarkConfig, ObservationSet, machine
 from lc_transformer.data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS
-from lc_transformer.evaluate import markdown_table
+from lc_transformer.evaluate import markdown_table, predictions_for
 from lc_transformer.metrics import classification_scores, fit_calibration, without_class_99
 from lc_transformer.simulate import simulate_plasticc
 from lc_transformer.classifiers import train_classifier
 from lc_transformer.rnn import final_probabilities
-from lc_transformer.train import build_classifier, TokenSize
+from lc_transformer.train import GridConfig, build_classifier, TokenSize
 from lc_transformer.tokens import tokens_from_observations, split_tokens, TokenBatches
 from lc_transformer.token_transformer import TokenClassifier, token_classifier, fit_token_model, token_probabilities
 

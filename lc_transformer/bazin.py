@@ -6,11 +6,15 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
-from fastcore.script import call_parse
+import os, shutil, tempfile
+from fastcore.script import call_parse, Param
+import lc_transformer
+from .cli import command_line_tool, report_outputs
 from .data import LightCurves, LSST_FILTERS, LSST_WAVELENGTHS_NM, minmax_constants, minmax_normalise
 
 # %% auto #0
-__all__ = ['TEST_DATA_FILES', 'bazin', 'class_parameter_ranges', 'simulate_bazin', 'write_test_data', 'load_test_data',
+__all__ = ['TEST_DATA_FILES', 'BUILTIN_BAZIN', 'BUILTIN_BAZIN_SIZE', 'BUILTIN_BAZIN_SEED', 'bazin', 'class_parameter_ranges',
+           'simulate_bazin', 'write_test_data', 'load_test_data', 'cache_directory', 'builtin_bazin_directory',
            'make_test_data_cli']
 
 # %% ../nbs/01_bazin.ipynb #02f3ad20
@@ -148,7 +152,28 @@ def load_test_data(directory) -> LightCurves:
                        times=_days_since_first_observation(mask), filters=_filter_names(flux.shape[2]),
                        class_names=tuple(f'class {k}' for k in range(int(labels.max()) + 1)))
 
+# %% ../nbs/01_bazin.ipynb #ef6513ca
+BUILTIN_BAZIN = 'builtin:bazin'
+BUILTIN_BAZIN_SIZE, BUILTIN_BAZIN_SEED = 3000, 0
+
+def cache_directory() -> Path:
+    "Where the library keeps what it makes once: `$LC_TRANSFORMER_CACHE`, `$XDG_CACHE_HOME/lc_transformer` or `~/.cache/lc_transformer`."
+    if os.environ.get('LC_TRANSFORMER_CACHE'): return Path(os.environ['LC_TRANSFORMER_CACHE'])
+    return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'lc_transformer'
+
+def builtin_bazin_directory() -> Path:
+    "The directory of the built-in Bazin set (`data/bazin` of the repository), made in the cache on first use."
+    directory = cache_directory()/f'bazin_{BUILTIN_BAZIN_SIZE}_seed{BUILTIN_BAZIN_SEED}_v{lc_transformer.__version__}'
+    if not all((directory/name).exists() for name in TEST_DATA_FILES):
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix='.making_'))
+        write_test_data(simulate_bazin(BUILTIN_BAZIN_SIZE, seed=BUILTIN_BAZIN_SEED), staging)
+        try: staging.rename(directory)
+        except OSError: shutil.rmtree(staging)                   # another process made it first
+    return directory
+
 # %% ../nbs/01_bazin.ipynb #526ba321
+@command_line_tool
 @call_parse
 def make_test_data_cli(out:str='data/bazin', # output directory
                        n_objects:int=10_000, # number of light curves
@@ -158,8 +183,10 @@ def make_test_data_cli(out:str='data/bazin', # output directory
                        drop_fraction:float=0.9, # fraction of points dropped per filter, in [0, 1)
                        noise:float=0.05, # Gaussian noise as a fraction of the amplitude
                        seed:int=0, # random seed
+                       verbose:Param("0: only the last line, 1: what was written, 3: also TensorFlow's start-up log and full tracebacks", int)=1,
                       ):
     "Write Bazin test data (the five files of the original code) to `out`."
     lcs = simulate_bazin(n_objects, n_days, n_filters, n_classes, drop_fraction, noise, seed=seed)
     write_test_data(lcs, out)
-    print(f"wrote {lcs} to {out}")
+    if verbose: print(f"wrote {lcs}")
+    report_outputs(out, ', '.join(TEST_DATA_FILES))

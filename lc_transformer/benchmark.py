@@ -16,6 +16,7 @@ import seaborn as sns
 import keras
 from fastcore.script import call_parse, Param
 import lc_transformer
+from .cli import command_line_tool, report_outputs, keras_verbosity
 from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, select_objects
 from .metrics import classification_scores, confusion_matrix, fit_calibration
 from .plasticc import OBSERVATION_COLUMNS, ObservationReader, read_metadata, plasticc_files
@@ -24,32 +25,22 @@ from .prepare import class_indices, detection_trigger_times, prepare_batch, fini
 from .features import FeatureClassifier, object_features
 from .tokens import Tokens, tokens_from_observations, concat_tokens, split_tokens
 from .token_transformer import token_probabilities
-from .train import (Config, ModelSize, Optimisation, TrainConfig, ClassifierConfig, AEOptions, TokenData,
+from .train import (Config, ModelSize, Optimisation, TrainConfig, ClassifierConfig, AEOptions, TokenData, GridConfig,
                                   PretrainConfig, train_autoencoder, train_classifier_run, pretrain_tokens, option, given_options)
 from .transformer import encoder_max_len
 from .classifiers import final_probabilities
-from .evaluate import markdown_table
+from .evaluate import markdown_table, predictions_for
 
 # %% auto #0
 __all__ = ['QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'SUMMARY_SCORES', 'EARLY_SCORES', 'BENCHMARK_SCHEMA_VERSION', 'HEADLINE',
-           'GridConfig', 'ObservationSet', 'predictions_for', 'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun',
-           'BenchmarkModel', 'register_benchmark_model', 'fit_feature_model', 'feature_inputs', 'with_feature_inputs',
+           'ObservationSet', 'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel',
+           'register_benchmark_model', 'fit_feature_model', 'feature_inputs', 'with_feature_inputs',
            'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
            'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'read_observation_set', 'benchmark_data',
            'early_curves', 'score_model', 'matmul_peak_gflops', 'machine', 'run_benchmark', 'check_benchmark_result',
            'benchmark_cli', 'results_table', 'plot_early_curves', 'per_class_table', 'plot_benchmark_confusion',
            'load_benchmark_result', 'run_description', 'headline_markdown', 'with_seeds', 'merge_benchmark_results',
            'deep_lead']
-
-# %% ../nbs/91_benchmark.ipynb #d9dc66a2
-@dataclass(frozen=True)
-class GridConfig(Config):
-    "The grid that the grid models read: days relative to the trigger, and the interpolation."
-    start: float = -100.
-    step: float = 5.
-    n_steps: int = 70
-    method: str = 'linear'
-    max_gap: float = 50.
 
 # %% ../nbs/91_benchmark.ipynb #7b4cb823
 class ObservationSet:
@@ -120,18 +111,6 @@ class ObservationSet:
         ever_detected = np.bincount(self._row_object[detected], minlength=n) > 0
         keep = ever_detected[self._row_object] & (obs.mjd.to_numpy() <= trigger[self._row_object] + days)
         return ObservationSet(obs[keep], self.metadata, self.classes)
-
-# %% ../nbs/91_benchmark.ipynb #1157d604
-def predictions_for(object_ids:np.ndarray, # the objects to predict, in order
-                    predicted_ids:np.ndarray, # the objects the model predicted
-                    probs:np.ndarray, # (len(predicted_ids), K) their probabilities
-                    prior:np.ndarray, # (K,) the probabilities of an object the model could not read
-                   ) -> np.ndarray: # (len(object_ids), K)
-    "Probabilities of `object_ids`: the model's where it has them, `prior` for the others."
-    out = np.broadcast_to(np.asarray(prior, np.float64), (len(object_ids), len(prior))).copy()
-    where = pd.Index(predicted_ids).get_indexer(object_ids)
-    out[where >= 0] = probs[where[where >= 0]]
-    return out
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -546,6 +525,7 @@ def check_benchmark_result(result:dict) -> dict:
 # %% ../nbs/91_benchmark.ipynb #f2b520b0
 _BENCHMARK = BenchmarkConfig()
 
+@command_line_tool
 @call_parse
 def benchmark_cli(config:Param("a config.json of the benchmark to start from (command-line options override it)", str)=None,
                   out:option(_BENCHMARK, 'out', "output directory", str)=None,
@@ -558,7 +538,7 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                   label_fraction:option(_BENCHMARK, 'label_fraction', "share of the training objects whose labels are used "
                                         "(stratified; pretraining still reads every light curve)", float)=None,
                   quick:Param("the whole pipeline on tiny data (for CI): overrides the sizes and epochs", bool)=False,
-                  verbose:Param("0: the result only, 1: progress, 2: training progress too", int)=1,
+                  verbose:Param("0: the result only, 1: progress, 2: training progress too, 3: as 2, with TensorFlow's start-up log and full tracebacks", int)=1,
                  ):
     "Train every model on the same split of simulated (or real) PLAsTiCC data; score and time them; write benchmark.json."
     given = given_options(locals())
@@ -568,9 +548,9 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
     if data is not None: run = run.with_options(directory=data)
     if models is not None: run = run.with_options(models=tuple(m.strip() for m in models.split(',')))
     run = run.with_options(**given)
-    result = run_benchmark(run, verbose=verbose, command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))
+    result = run_benchmark(run, verbose=keras_verbosity(verbose), command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))
     print(results_table(result).to_string())
-    print(f"benchmark result in {Path(run.out)/'benchmark.json'}")
+    report_outputs(run.out, 'benchmark.json, figures, a directory per seed')
 
 # %% ../nbs/91_benchmark.ipynb #dd416038
 HEADLINE = {'kaggle_weighted_log_loss': 'Kaggle log-loss (with 99)', 'kaggle_weighted_log_loss_without_99': 'Kaggle log-loss (no 99)',

@@ -25,10 +25,22 @@ from .token_transformer import TokenClassifier, token_probabilities
 from . import metrics
 
 # %% auto #0
-__all__ = ['METRICS_OVER_TIME', 'COMPARISON_COLUMNS', 'probabilities_over_time', 'metric_vs_time', 'plot_loss_curves',
-           'plot_reconstruction', 'plot_confusion_matrix', 'plot_roc_curves', 'plot_pr_curves', 'plot_reliability',
-           'plot_attention', 'plot_probabilities_over_time', 'explore_objects', 'token_predictor', 'comparison_table',
-           'markdown_table', 'write_report', 'amplitude_threshold_classifier']
+__all__ = ['METRICS_OVER_TIME', 'COMPARISON_COLUMNS', 'predictions_for', 'probabilities_over_time', 'metric_vs_time',
+           'plot_loss_curves', 'plot_reconstruction', 'plot_confusion_matrix', 'plot_roc_curves', 'plot_pr_curves',
+           'plot_reliability', 'plot_attention', 'plot_probabilities_over_time', 'explore_objects', 'token_predictor',
+           'comparison_table', 'markdown_table', 'write_report', 'amplitude_threshold_classifier']
+
+# %% ../nbs/24_evaluate.ipynb #a70cb21d
+def predictions_for(object_ids:np.ndarray, # the objects to predict, in order
+                    predicted_ids:np.ndarray, # the objects the model predicted
+                    probs:np.ndarray, # (len(predicted_ids), K) their probabilities
+                    prior:np.ndarray, # (K,) the probabilities of an object the model could not read
+                   ) -> np.ndarray: # (len(object_ids), K)
+    "Probabilities of `object_ids`: the model's where it has them, `prior` for the others."
+    out = np.broadcast_to(np.asarray(prior, np.float64), (len(object_ids), len(prior))).copy()
+    where = pd.Index(predicted_ids).get_indexer(object_ids)
+    out[where >= 0] = probs[where[where >= 0]]
+    return out
 
 # %% ../nbs/24_evaluate.ipynb #f5a2c30b
 def probabilities_over_time(predict_fn, # `predict_fn(lcs) -> probs (n_objects, n_classes)`

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import optuna
+from optuna.distributions import BaseDistribution, CategoricalDistribution, IntDistribution, FloatDistribution
 from optuna.trial import TrialState
 import keras
-from fastcore.script import call_parse
+from fastcore.script import call_parse, Param
+from .cli import command_line_tool, report_outputs, progress as progress_bar
 from .data import split_by_object
 from .sources import load_dataset
 from .transformer import TransformerEncoder
@@ -21,53 +23,126 @@ from .train import (Config, TrainConfig, ClassifierConfig, train_autoencoder, tr
                                   reconstruction_scores)
 
 # %% auto #0
-__all__ = ['log', 'STRATEGIES', 'AUTOENCODER_SPACE', 'CLASSIFIER_SPACE', 'TOKENS_SPACE', 'CLASSIFIER_METRICS', 'SEARCHES',
-           'SEARCHES_METRICS', 'suggest', 'write_hparams_config', 'write_trial_summary', 'trials_table', 'run_search',
-           'config_problem', 'autoencoder_trial', 'classifier_trial', 'search_model', 'plot_search',
-           'hparam_search_cli']
+__all__ = ['log', 'SPACE_FORMS', 'STRATEGIES', 'AUTOENCODER_SPACE', 'CLASSIFIER_SPACE', 'TOKENS_SPACE', 'CLASSIFIER_METRICS',
+           'SEARCHES', 'SEARCHES_METRICS', 'parse_entry', 'parse_space', 'read_space', 'suggest',
+           'write_hparams_config', 'write_trial_summary', 'grid_points', 'trials_table', 'run_search', 'config_problem',
+           'autoencoder_trial', 'classifier_trial', 'search_model', 'plot_search', 'hparam_search_cli']
 
 # %% ../nbs/40_hparams.ipynb #aa966f22
 log = logging.getLogger('lc_transformer.hparams')
 
-def _kind(spec):
-    "'choice', 'float', 'log' or 'int' for a search-space entry."
-    if isinstance(spec, list):
-        if not spec: raise ValueError("an empty list of values in the search space")
-        return 'choice'
-    if isinstance(spec, tuple) and len(spec) in (2, 3):
-        kind = spec[2] if len(spec) == 3 else 'float'
-        if kind not in ('float', 'log', 'int'): raise ValueError(f"unknown range kind {kind!r}: expected 'float', 'log' or 'int'")
-        if not spec[0] < spec[1]: raise ValueError(f"range {spec} needs low < high")
-        if kind == 'log' and spec[0] <= 0: raise ValueError(f"log range {spec} needs low > 0")
-        return kind
-    raise ValueError(f"search-space entry {spec!r}: expected a list of values, (low, high) or (low, high, 'log'|'int')")
+SPACE_FORMS = ('a list of choices; [low, high] of two integers (an integer range, both ends included); '
+               '{"choices": [...]}; or {"low": ..., "high": ...} with optional "log": true or "step" '
+               '(integer low and high: an integer range, else a float range)')
+_RANGE_KEYS = ('low', 'high', 'log', 'step')
+
+def _is_int(value) -> bool: return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+def _is_number(value) -> bool: return _is_int(value) or isinstance(value, (float, np.floating))
+
+def _shown(value) -> str:
+    "`value` as it would be written in a space file (Python's repr for what JSON cannot hold)."
+    if isinstance(value, tuple): return repr(value)
+    try: return json.dumps(value)
+    except (TypeError, ValueError): return repr(value)
+
+def _kind_of(value) -> str:
+    "What `value` is, in JSON's words where they apply."
+    if value is None: return 'null'
+    if isinstance(value, (bool, np.bool_)): return 'a boolean'
+    if _is_number(value): return 'a number'
+    return {str: 'a string', tuple: 'a tuple'}.get(type(value), f"a {type(value).__name__}")
+
+def _choices(values) -> CategoricalDistribution:
+    if not isinstance(values, list): raise ValueError(f"choices are a list, not {_shown(values)}")
+    if not values: raise ValueError("an empty list of choices")
+    bad = [v for v in values if not (v is None or isinstance(v, (bool, int, float, str)))]
+    if bad: raise ValueError(f"choices are numbers, strings, booleans or null, not {_shown(bad[0])}")
+    return CategoricalDistribution(values)
+
+def _range(spec:dict) -> IntDistribution|FloatDistribution:
+    unknown = [k for k in spec if k not in _RANGE_KEYS]
+    if unknown: raise ValueError(f'unknown key {unknown[0]!r}: a range has the keys {", ".join(_RANGE_KEYS)} (choices: "choices" alone)')
+    if 'low' not in spec or 'high' not in spec: raise ValueError('a range needs both "low" and "high"')
+    low, high, log_scale, step = spec['low'], spec['high'], spec.get('log', False), spec.get('step')
+    if not (_is_number(low) and _is_number(high)): raise ValueError("low and high must be numbers")
+    if not low < high: raise ValueError("a range needs low < high")
+    if not isinstance(log_scale, bool): raise ValueError('"log" is true or false')
+    if log_scale and low <= 0: raise ValueError("a log range needs low > 0")
+    if step is not None:
+        if not (_is_number(step) and step > 0): raise ValueError('"step" must be a positive number')
+        if log_scale: raise ValueError('"log" and "step" cannot be combined')
+        n_steps = (high - low) / step
+        if abs(n_steps - round(n_steps)) > 1e-9 * max(1, abs(n_steps)): raise ValueError('"step" must divide high - low')
+    if _is_int(low) and _is_int(high) and (step is None or _is_int(step)):
+        return IntDistribution(int(low), int(high), log=log_scale, step=int(step or 1))
+    return FloatDistribution(float(low), float(high), log=log_scale, step=None if step is None else float(step))
+
+def parse_entry(name:str, # the hyperparameter
+                spec, # its values, in a form of `SPACE_FORMS`, or an Optuna distribution
+               ) -> BaseDistribution:
+    "The Optuna distribution of the search-space entry `name: spec`."
+    if isinstance(spec, BaseDistribution): return spec
+    try:
+        if isinstance(spec, list):
+            if len(spec) != 2 or not all(map(_is_int, spec)): return _choices(spec)
+            if not spec[0] < spec[1]:
+                raise ValueError(f'two integers are a range [low, high] and need low < high; two integer choices are written {{"choices": {_shown(spec)}}}')
+            return IntDistribution(int(spec[0]), int(spec[1]))
+        if isinstance(spec, dict):
+            if 'choices' not in spec: return _range(spec)
+            if len(spec) > 1: raise ValueError(f'"choices" stands alone, without {", ".join(repr(k) for k in spec if k != "choices")}')
+            return _choices(spec['choices'])
+        hint = ': write a range as {"low": ..., "high": ...} and choices as a list' if isinstance(spec, tuple) else ''
+        raise ValueError(f"{_kind_of(spec)} is neither choices nor a range{hint}")
+    except ValueError as e:
+        raise ValueError(f"search space: {name} = {_shown(spec)}: {e}. Accepted: {SPACE_FORMS}") from None
+
+def parse_space(space:dict, # hyperparameter name -> values, in a form of `SPACE_FORMS` or an Optuna distribution
+               ) -> dict[str, BaseDistribution]:
+    "The search space `space` as Optuna distributions, every entry checked."
+    if not isinstance(space, dict) or not space:
+        raise ValueError(f"search space {_shown(space)}: expected a non-empty mapping of hyperparameter names to {SPACE_FORMS}")
+    return {name: parse_entry(name, spec) for name, spec in space.items()}
+
+def read_space(path) -> dict[str, BaseDistribution]:
+    "The search space in the JSON file at `path` (a JSON object: hyperparameter name -> values), parsed by `parse_space`."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no search-space file at {path}: expected a JSON object of hyperparameter names to values")
+    try: space = json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{path} is not JSON ({e}): expected an object of hyperparameter names to values") from None
+    try: return parse_space(space)
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
 
 def suggest(trial:optuna.Trial, space:dict) -> dict:
     "Draw one configuration from `space` for an Optuna `trial`."
     params = {}
-    for name, spec in space.items():
-        kind = _kind(spec)
-        if kind == 'choice': params[name] = trial.suggest_categorical(name, spec)
-        elif kind == 'int': params[name] = trial.suggest_int(name, int(spec[0]), int(spec[1]))
-        else: params[name] = trial.suggest_float(name, spec[0], spec[1], log=kind == 'log')
+    for name, dist in parse_space(space).items():
+        if isinstance(dist, CategoricalDistribution): params[name] = trial.suggest_categorical(name, dist.choices)
+        elif isinstance(dist, IntDistribution): params[name] = trial.suggest_int(name, dist.low, dist.high, step=dist.step, log=dist.log)
+        else: params[name] = trial.suggest_float(name, dist.low, dist.high, step=dist.step, log=dist.log)
     return params
 
-# %% ../nbs/40_hparams.ipynb #0c5ee424
+# %% ../nbs/40_hparams.ipynb #9e73b6f9
 def _hparam_value(value):
     return value if isinstance(value, (bool, int, float, str)) else str(value)
 
-def _hparam_domain(hp, spec):
-    kind = _kind(spec)
-    if kind == 'choice': return hp.Discrete([_hparam_value(v) for v in spec])
-    if kind == 'int': return hp.IntInterval(int(spec[0]), int(spec[1]))
-    return hp.RealInterval(float(spec[0]), float(spec[1]))
+def _discrete_values(choices) -> list:
+    "`choices` of one type, as TensorBoard's discrete domain needs: numbers as floats if mixed, else strings if mixed."
+    values = [_hparam_value(v) for v in choices]
+    if len({type(v) for v in values}) == 1: return values
+    return [float(v) for v in values] if all(_is_number(v) for v in values) else [str(v) for v in values]
+
+def _hparam_domain(hp, distribution:BaseDistribution):
+    if isinstance(distribution, CategoricalDistribution): return hp.Discrete(_discrete_values(distribution.choices))
+    if isinstance(distribution, IntDistribution): return hp.IntInterval(distribution.low, distribution.high)
+    return hp.RealInterval(float(distribution.low), float(distribution.high))
 
 def write_hparams_config(log_dir, space:dict, metrics:list[str]):
     "Write the HParams dashboard's experiment description (hyperparameter domains, metric names) into `log_dir`."
     import tensorflow as tf
     from tensorboard.plugins.hparams import api as hp
     with tf.summary.create_file_writer(str(log_dir)).as_default():
-        hp.hparams_config(hparams=[hp.HParam(name, _hparam_domain(hp, spec)) for name, spec in space.items()],
+        hp.hparams_config(hparams=[hp.HParam(name, _hparam_domain(hp, dist)) for name, dist in parse_space(space).items()],
                           metrics=[hp.Metric(m, display_name=m) for m in metrics])
 
 def write_trial_summary(log_dir, trial_id:str, params:dict, metrics:dict):
@@ -78,14 +153,25 @@ def write_trial_summary(log_dir, trial_id:str, params:dict, metrics:dict):
         hp.hparams({k: _hparam_value(v) for k, v in params.items()}, trial_id=trial_id)
         for name, value in metrics.items(): tf.summary.scalar(name, float(value), step=1)
 
-# %% ../nbs/40_hparams.ipynb #9e73b6f9
+# %% ../nbs/40_hparams.ipynb #377847d5
 STRATEGIES = ('grid', 'random', 'tpe', 'hyperband')
 
+def _range_text(name, dist) -> str:
+    kind = 'integer' if isinstance(dist, IntDistribution) else 'float'
+    text = f"{name} is the {kind} range [{dist.low}, {dist.high}]"
+    values = list(range(dist.low, dist.high + 1, dist.step)) if isinstance(dist, IntDistribution) else []
+    return text + (f' (its values as choices: {{"choices": {values}}})' if 0 < len(values) <= 16 else '')
+
+def grid_points(space:dict) -> dict[str, list]:
+    "The values of each hyperparameter for a grid search, which needs choices: a range is refused, with its name."
+    space = parse_space(space)
+    ranges = [_range_text(name, dist) for name, dist in space.items() if not isinstance(dist, CategoricalDistribution)]
+    if ranges: raise ValueError(f"a grid search needs choices for every hyperparameter, and {'; '.join(ranges)}: give choices, "
+                                f"or search ranges with the strategy 'random', 'tpe' or 'hyperband'")
+    return {name: list(dist.choices) for name, dist in space.items()}
+
 def _sampler(strategy, space, seed):
-    if strategy == 'grid':
-        ranges = [name for name, spec in space.items() if _kind(spec) != 'choice']
-        if ranges: raise ValueError(f"grid search needs lists of values; {ranges} are ranges")
-        return optuna.samplers.GridSampler(space, seed=seed)
+    if strategy == 'grid': return optuna.samplers.GridSampler(grid_points(space), seed=seed)
     if strategy == 'random': return optuna.samplers.RandomSampler(seed=seed)
     if strategy in ('tpe', 'hyperband'): return optuna.samplers.TPESampler(seed=seed, n_startup_trials=5)
     raise ValueError(f"unknown strategy {strategy!r}: expected one of {STRATEGIES}")
@@ -117,7 +203,7 @@ def _write_tables(study, out_dir, configure, metric):
                                                            'metrics': best.user_attrs, 'params': best.params}, indent=2))
 
 def run_search(train_fn, # `train_fn(config, report, trial_dir) -> dict of metrics`
-               space:dict, # hyperparameter -> list of values | (low, high[, 'log'|'int'])
+               space:dict, # hyperparameter -> choices or a range (see `parse_space`)
                out_dir, # folder of the study, TensorBoard logs and tables; reusing it resumes
                metric:str='val_loss', # the metric to optimise, a key of what `train_fn` returns
                direction:str='minimize', # or 'maximize'
@@ -129,9 +215,10 @@ def run_search(train_fn, # `train_fn(config, report, trial_dir) -> dict of metri
                max_epochs:int=10, # for Hyperband: the longest a trial trains
                seed:int=0,
                metrics:list[str]|None=None, # metric names for the dashboard (default: just `metric`)
+               progress:bool|None=None, # a progress bar over the trials (None: on a terminal only)
               ) -> optuna.Study:
     "Run (or resume) a hyperparameter search; every trial logged to TensorBoard and `trials.csv`."
-    out_dir, configure = Path(out_dir), configure or dict
+    out_dir, configure, space = Path(out_dir), configure or dict, parse_space(space)
     out_dir.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max_epochs) if strategy == 'hyperband' else optuna.pruners.NopPruner()
@@ -160,18 +247,22 @@ def run_search(train_fn, # `train_fn(config, report, trial_dir) -> dict of metri
     finished = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)))
     remaining = None if n_trials is None else max(n_trials - finished, 0)
     if strategy == 'grid':
-        grid_size = math.prod(len(v) for v in space.values())
+        grid_size = math.prod(len(v) for v in grid_points(space).values())
         remaining = max(grid_size - finished, 0) if remaining is None else min(remaining, max(grid_size - finished, 0))
     if remaining != 0:
-        study.optimize(objective, n_trials=remaining, timeout=timeout, catch=(),
-                       callbacks=[lambda s, t: _write_tables(s, out_dir, configure, metric)])
+        with progress_bar(total=remaining, desc='trials', unit='trial', enabled=progress) as bar:
+            def after_trial(study, trial):
+                _write_tables(study, out_dir, configure, metric)
+                bar.update(1)
+                if trial.state == TrialState.COMPLETE: bar.set_postfix_str(f"best {metric} {study.best_value:.4g}")
+            study.optimize(objective, n_trials=remaining, timeout=timeout, catch=(), callbacks=[after_trial])
     _write_tables(study, out_dir, configure, metric)
     return study
 
 # %% ../nbs/40_hparams.ipynb #272b4d9c
 AUTOENCODER_SPACE = dict(num_layers=[1, 2, 4], d_model=[16, 32, 64], dff=[32, 64, 128], num_heads=[1, 2, 4, 8],
                          dropout=[0.0, 0.1], kld_alpha=[1e-4, 1e-3, 1e-2], kld_rho=[0.01, 0.05, 0.1],
-                         lr_scale=[1e3, 1e4, 1e5], warmup=[10, 100], loss=['MSE', 'RMSE', 'KLD_RMSE'])
+                         lr_scale=[1e3, 1e4, 1e5], warmup={'choices': [10, 100]}, loss=['MSE', 'RMSE', 'KLD_RMSE'])
 CLASSIFIER_SPACE = dict(num_layers=[1, 2, 4], d_model=[16, 32, 64], dff=[32, 64, 128], num_heads=[1, 2, 4, 8],
                         dropout=[0.0, 0.1, 0.2], kld_alpha=[0.0, 1e-4, 1e-3], kld_rho=[0.01, 0.05],
                         learning_rate=[3e-4, 1e-3, 3e-3])
@@ -234,11 +325,12 @@ def search_model(model:str='autoencoder', # a name in `SEARCHES`: 'autoencoder',
                  timeout:float|None=None, epochs:int=5, n_objects:int|None=None, seed:int=0,
                  space:dict|None=None, # default: the search's space (AUTOENCODER_SPACE, CLASSIFIER_SPACE, TOKENS_SPACE)
                  fixed:dict|None=None, # further settings shared by every trial, by name
+                 progress:bool|None=None, # a progress bar over the trials (None: on a terminal only)
                 ) -> optuna.Study:
     "Search the hyperparameters of the autoencoder or of a classifier on `data`."
     if model not in SEARCHES: raise ValueError(f"unknown model {model!r}: expected one of {list(SEARCHES)}")
     new_config, default_space, metric, metrics = SEARCHES[model]
-    space = space or default_space
+    space = parse_space(space or default_space)
     base = new_config().with_options(n_objects=n_objects, epochs=epochs, seed=seed, **({'data': str(data)} if data else {}),
                                      **(fixed or {}))
     for name in space: base.get(name)                    # an unknown setting fails here, with the known ones
@@ -248,7 +340,7 @@ def search_model(model:str='autoencoder', # a name in `SEARCHES`: 'autoencoder',
     return run_search(trial, space, out, metric=metric, strategy=strategy, n_trials=n_trials, timeout=timeout,
                       configure=lambda params: base.with_options(**params),
                       validate=lambda config: config_problem(config, len(shared.filters)), max_epochs=epochs,
-                      seed=seed, metrics=metrics)
+                      seed=seed, metrics=metrics, progress=progress)
 
 # %% ../nbs/40_hparams.ipynb #1ca249b5
 SEARCHES_METRICS = {m for _, _, _, ms in SEARCHES.values() for m in ms}
@@ -272,6 +364,11 @@ def plot_search(table:pd.DataFrame, metric:str, hyperparameters:list[str]|None=N
     return fig
 
 # %% ../nbs/40_hparams.ipynb #be1de2c9
+_SPACE_HELP = ('JSON file of the search space, {"name": values, ...} (default: the model\'s space), values being a list of '
+              'choices; [low, high] of exactly two integers, an integer range (two integer choices: {"choices": [16, 64]}); '
+              'or {"low": ..., "high": ...} with optional "log": true or "step" (integer ends: integer range, else float range)')
+
+@command_line_tool
 @call_parse
 def hparam_search_cli(model:str='autoencoder', # 'autoencoder', 'classifier' (encoder + FFN) or 'tokens' (token Transformer)
                       data:option(TrainConfig(), 'data', "data source: Bazin directory, PLAsTiCC directory or .npz", str)=None,
@@ -281,13 +378,16 @@ def hparam_search_cli(model:str='autoencoder', # 'autoencoder', 'classifier' (en
                       timeout:float=None, # seconds for this call
                       epochs:int=5, # epochs per trial (Hyperband: the most)
                       n_objects:int=None, # use only the first n objects
-                      space:str=None, # JSON file of the search space (default: the module's)
+                      space:Param(_SPACE_HELP, str)=None,
                       seed:int=0, # random seed
+                      verbose:Param("0: only the last line, 1: progress bar over trials, 3: also TensorFlow's start-up log and full tracebacks", int)=1,
                      ):
     "Search hyperparameters; write trials.csv, best_config.json and TensorBoard HParams logs into `out`."
-    search_space = None
-    if space: search_space = {k: tuple(v) if isinstance(v, dict) else v for k, v in json.loads(Path(space).read_text()).items()}
-    study = search_model(model, data, out, strategy, n_trials or None, timeout, epochs, n_objects, seed, search_space)
-    done = [t for t in study.trials if t.state == TrialState.COMPLETE]
-    print(f"{len(study.trials)} trials, {len(done)} complete; best {study.best_value:.5g} with {study.best_params}" if done else "no trial completed")
-    print(f"tables in {out}; TensorBoard: tensorboard --logdir {Path(out)/'tensorboard'}")
+    search_space = read_space(space) if space else None
+    study = search_model(model, data, out, strategy, n_trials or None, timeout, epochs, n_objects, seed, search_space,
+                         progress=None if verbose >= 1 else False)
+    if verbose >= 1:
+        done = [t for t in study.trials if t.state == TrialState.COMPLETE]
+        print(f"{len(study.trials)} trials, {len(done)} complete" + (f"; best {study.best_value:.5g} with {study.best_params}" if done else '')
+              + f"; TensorBoard: tensorboard --logdir {Path(out)/'tensorboard'}")
+    report_outputs(out, 'trials.csv, best_config.json, TensorBoard logs')

@@ -11,6 +11,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import keras
 from fastcore.script import call_parse, Param
+from .cli import command_line_tool, report_outputs, keras_verbosity
 import lc_transformer
 from .data import split_by_object
 from .bazin import simulate_bazin, write_test_data
@@ -137,7 +138,7 @@ def run_pipeline(config:PipelineConfig|dict|None=None, verbose:int=2) -> dict:
     if verbose:
         print(f"\nautoencoder test reconstruction: {ae_scores}")
         print(f"classifiers on {len(test)} held-out objects:\n{Path(report['comparison_md']).read_text()}")
-        print(f"report written to {out} in {record['seconds']} s")
+        print(f"done in {record['seconds']} s")
     return record
 
 # %% ../nbs/90_pipeline.ipynb #8337daff
@@ -145,22 +146,25 @@ _PIPELINE = PipelineConfig()
 _EPOCHS = {'ae_epochs': ('autoencoder.epochs',), 'classifier_epochs': ('ae_classifier.epochs', 'encoder_classifier.epochs'),
            'rnn_epochs': ('rnn.epochs',)}
 
+@command_line_tool
 @call_parse
 def run_cli(config:Param("a config.json of the main job to start from (command-line options override it)", str)=None,
             data:option(_PIPELINE, 'data.source', "data source: Bazin directory, PLAsTiCC directory or .npz of prepared light curves", str)=None,
             out:option(_PIPELINE, 'out', "output directory", str)=None,
+            n_objects:option(_PIPELINE, 'data.n_objects', "use only the first n objects", int)=None,
             fresh:Param("make a fresh Bazin set of this many objects (in `out`/data) instead of reading `data`", int)=None,
             seed:option(_PIPELINE, 'seed', "random seed", int)=None,
             ae_epochs:option(_PIPELINE, 'autoencoder.epochs', "autoencoder epochs (at most; early stopping)", int)=None,
             classifier_epochs:option(_PIPELINE, 'encoder_classifier.epochs', "epochs of the AE and encoder classifiers (at most; early stopping)", int)=None,
             rnn_epochs:option(_PIPELINE, 'rnn.epochs', "RNN epochs (at most; early stopping)", int)=None,
-            verbose:Param("2: one line per epoch, 1: progress bars, 0: only the summary", int)=2,
+            verbose:Param("2: one line per epoch, 1: progress bars, 0: only the summary, 3: as 2, with TensorFlow's start-up log and full tracebacks", int)=2,
            ):
     "The main job: explore the data, train the autoencoder and three classifiers, evaluate and write the report."
     given = given_options(locals())
     given.pop('fresh', None)
-    paths = {'data': ('data.source',), **_EPOCHS}
+    paths = {'data': ('data.source',), 'n_objects': ('data.n_objects',), **_EPOCHS}
     run = (PipelineConfig.load(config) if config else PipelineConfig()).with_options(
         **{path: value for name, value in given.items() for path in paths.get(name, (name,))})
     if fresh: run = run.with_options(**{'data.source': str(write_test_data(simulate_bazin(fresh, seed=run.seed), Path(run.out)/'data'))})
-    run_pipeline(run, verbose=verbose)
+    run_pipeline(run, verbose=keras_verbosity(verbose))
+    report_outputs(run.out, 'report/report.md, run.json, explore/, config.json, a directory per model')

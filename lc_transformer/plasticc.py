@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 import numpy as np
 import pandas as pd
+from .cli import progress
 from .data import (LSST_FILTERS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_COUNTS, PLASTICC_TARGETS,
                                  PLASTICC_WEIGHTS, GALACTIC_TARGETS, challenge_target)
 from .metrics import kaggle_weighted_log_loss
@@ -147,9 +148,11 @@ class ObservationReader:
                  chunk_rows:int=1_000_000, # rows pandas reads at a time: memory scales with this, not the file
                  metadata:pd.DataFrame|None=None, # from `read_metadata`: check every object against it
                  check_complete:bool=True, # at the end, fail if metadata objects had no light curve
+                 show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
                 ):
         if chunk_rows < 1: raise ValueError(f"`chunk_rows` must be positive, got {chunk_rows}")
         self.files, self.chunk_rows, self.metadata, self.check_complete = _expand_paths(paths), chunk_rows, metadata, check_complete
+        self.show_progress = show_progress
         schemas = {f: detect_schema(file_columns(f), 'light curves', f) for f in self.files}
         if len(set(schemas.values())) > 1: raise ValueError(f"light-curve files mix schemas: {schemas}")
         self.schema = schemas[self.files[0]]
@@ -164,11 +167,15 @@ class ObservationReader:
             meta_ids = self.metadata.index.to_numpy(np.int64)
             order = np.argsort(meta_ids, kind='stable'); meta_ids = meta_ids[order]
             seen = np.zeros(len(meta_ids), bool)
-        for path in self.files:
-            for batch in self._file_batches(path):
-                if meta_ids is not None: self._match_metadata(path, batch, meta_ids, seen)
-                self.n_rows += len(batch)
-                yield batch
+        with progress(total=None if meta_ids is None else len(meta_ids), desc='reading PLAsTiCC', unit='obj',
+                      enabled=self.show_progress) as bar:
+            for path in self.files:
+                for batch in self._file_batches(path):
+                    if meta_ids is not None: self._match_metadata(path, batch, meta_ids, seen)
+                    self.n_rows += len(batch)
+                    ids = batch.object_id.to_numpy()
+                    bar.update(int((ids[1:] != ids[:-1]).sum()) + 1)
+                    yield batch
         if seen is not None and self.check_complete and not seen.all():
             raise ValueError(f"{int((~seen).sum())} object(s) of the metadata have no light curve "
                              f"(first: object_id {int(meta_ids[~seen][0])})")

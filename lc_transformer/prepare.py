@@ -272,6 +272,7 @@ def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or s
                      verbose:bool=False, # print what was read
                      load:bool=True, # with a part directory: return it loaded (True) or its path (False, bounded memory)
                      days_after_trigger:float|None=None, # only the observations up to this many days after each trigger
+                     show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
                     ) -> LightCurves | Path:
     "Prepared `LightCurves` of the `split` set of the PLAsTiCC files in `directory`, streamed."
     if classes is not None and split == 'test' and 99 not in classes: classes = tuple(classes) + (99,)   # keep class 99
@@ -281,7 +282,8 @@ def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or s
     if save_to is not None and not overwrite and (Path(save_to)/PARTS_MANIFEST if in_parts else Path(save_to)).exists(): return done()
     lc_paths, meta_path = plasticc_files(directory, split)
     metadata = read_metadata(meta_path)
-    reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=metadata, check_complete=max_objects is None)
+    reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=metadata, check_complete=max_objects is None,
+                               show_progress=show_progress)
     writer = LightCurvePartWriter(save_to, weights_mean_one=True) if in_parts else None
     parts, dropped, n_prepared = [], 0, 0
     for batch in whole_object_batches(reader, max_objects):

@@ -7,17 +7,24 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 from .data import LightCurves, PARTS_MANIFEST, load_light_curves, observed_until, select_objects
-from .bazin import load_test_data
+from .bazin import BUILTIN_BAZIN, builtin_bazin_directory, load_test_data
 from .prepare import prepare_plasticc
 
 # %% auto #0
-__all__ = ['source_kind', 'load_dataset', 'truncation_for']
+__all__ = ['SOURCE_KINDS', 'source_path', 'source_kind', 'load_dataset', 'truncation_for']
 
 # %% ../nbs/34_sources.ipynb #cd2a77b1
+SOURCE_KINDS = (f"a Bazin test-data directory, a PLAsTiCC directory, a .npz file or part directory of prepared light "
+                f"curves, or {BUILTIN_BAZIN!r}")
+
+def source_path(source) -> Path:
+    "The path of `source`: the built-in Bazin set (made on first use) for `builtin:bazin`, else `source` itself."
+    return builtin_bazin_directory() if str(source) == BUILTIN_BAZIN else Path(source)
+
 def source_kind(source) -> str:
     "What lies at `source`: 'light curves' (`.npz` file or part directory), 'bazin' (test-data directory) or 'plasticc'."
-    path = Path(source)
-    if not path.exists(): raise FileNotFoundError(f"no data at {path}")
+    path = source_path(source)
+    if not path.exists(): raise FileNotFoundError(f"no data at {path}: expected {SOURCE_KINDS}")
     if path.is_file() or (path/PARTS_MANIFEST).exists(): return 'light curves'
     return 'bazin' if (path/'lc_data.npy').exists() else 'plasticc'
 
@@ -25,9 +32,9 @@ def load_dataset(source, # `.npz` file, part directory, Bazin test-data director
                  cache=None, # for PLAsTiCC: `.npz` path (or directory, written in parts) where the prepared light curves are kept
                 ) -> LightCurves:
     "Light curves from any data source of the library."
-    kind = source_kind(source)
-    if kind == 'light curves': return load_light_curves(source)
-    return load_test_data(source) if kind == 'bazin' else prepare_plasticc(source, save_to=cache)
+    kind, path = source_kind(source), source_path(source)
+    if kind == 'light curves': return load_light_curves(path)
+    return load_test_data(path) if kind == 'bazin' else prepare_plasticc(path, save_to=cache)
 
 # %% ../nbs/34_sources.ipynb #2306a8b2
 def truncation_for(source): # the data source the light curves were read from (see `load_dataset`)

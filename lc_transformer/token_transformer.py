@@ -245,11 +245,12 @@ def _last_token(probs, lengths):
     return probs[np.arange(len(probs)), lengths - 1] if probs.ndim == 3 else probs
 
 def _predicted_batches(model:TokenClassifier, tokens:Tokens, batch_size:int):
-    "`(positions, inputs, probabilities)` of each prediction batch: objects of similar length, padded to fine bucket lengths."
-    batches = TokenBatches(tokens, batch_size, target=None, bucket_lengths=PREDICTION_BUCKET_LENGTHS)
-    for i in range(len(batches)):
-        x = batches[i]
-        yield batches.batches[i][1], x, np.asarray(model.predict_on_batch(x))
+    """`(positions, inputs, probabilities)` of each prediction batch: objects of similar length, padded to fine bucket
+    lengths, the batch filled up to a power of two objects (repeating its last one), so that the model meets few shapes."""
+    for length, positions in TokenBatches(tokens, batch_size, target=None, bucket_lengths=PREDICTION_BUCKET_LENGTHS).batches:
+        n = len(positions)
+        x = tokens.padded(np.r_[positions, np.repeat(positions[-1:], (1 << (n - 1).bit_length()) - n)], length)
+        yield positions, {k: v[:n] for k, v in x.items()}, np.asarray(model.predict_on_batch(x))[:n]
 
 def token_probabilities(model:TokenClassifier, tokens:Tokens, batch_size:int=2048) -> np.ndarray:
     "Class probabilities `(n_objects, n_classes)` after each object's last token."

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import keras
 from fastcore.script import call_parse, bool_arg, Param
+from .cli import command_line_tool, report_outputs, keras_verbosity
+from .bazin import BUILTIN_BAZIN
 from .data import (PLASTICC_TRAIN_TARGETS, LightCurves, model_arrays, split_by_object, weights_from_mask, random_truncations,
                                  select_objects)
 from .sources import load_dataset
@@ -23,11 +25,12 @@ from .classifiers import (build_ae_classifier, build_encoder_classifier, train_c
                                         final_probabilities)
 
 # %% auto #0
-__all__ = ['CLASSIFIER_OPTIONS', 'Config', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule', 'TrainConfig',
-           'build_autoencoder', 'run_data', 'train_autoencoder', 'reconstruction_scores', 'EncoderOptions', 'AEOptions',
-           'RNNOptions', 'TokenSize', 'TokenData', 'TokenOptions', 'ClassifierConfig', 'build_classifier',
-           'train_classifier_run', 'run_tokens', 'train_token_classifier_run', 'PretrainConfig', 'pretrain_tokens',
-           'option', 'kinds_option', 'given_options', 'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli']
+__all__ = ['CLASSIFIER_OPTIONS', 'VERBOSE_HELP', 'Config', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule',
+           'GridConfig', 'TrainConfig', 'build_autoencoder', 'run_data', 'train_autoencoder', 'reconstruction_scores',
+           'EncoderOptions', 'AEOptions', 'RNNOptions', 'TokenSize', 'TokenData', 'TokenOptions', 'ClassifierConfig',
+           'build_classifier', 'train_classifier_run', 'run_tokens', 'train_token_classifier_run', 'PretrainConfig',
+           'pretrain_tokens', 'option', 'kinds_option', 'given_options', 'train_ae_cli', 'train_classifier_cli',
+           'pretrain_tokens_cli']
 
 # %% ../nbs/22_train.ipynb #be49c58e
 _ALIASES = {'data': 'source'}
@@ -122,7 +125,7 @@ def _require_positive(config, *names):
 @dataclass
 class DataConfig(Config):
     "Which light curves a run reads, and the fraction of them held out for validation."
-    source: str = 'data/bazin'
+    source: str = BUILTIN_BAZIN
     n_objects: int|None = None
     object_ids: list|None = None
     valid_fraction: float = 0.2
@@ -168,6 +171,16 @@ class Schedule(Config):
     beta_1: float = 0.9
     beta_2: float = 0.98
     epsilon: float = 1e-9
+
+@dataclass(frozen=True)
+class GridConfig(Config):
+    """The grid that the grid models read on PLAsTiCC data, days relative to the trigger, and the interpolation
+    (the benchmark's; `lc_transformer.prepare`'s own defaults are the original code's shorter grid)."""
+    start: float = -100.
+    step: float = 5.
+    n_steps: int = 70
+    method: str = 'linear'
+    max_gap: float = 50.
 
 # %% ../nbs/22_train.ipynb #6f535e76
 @dataclass
@@ -467,6 +480,8 @@ def kinds_option(name:str, help:str, type=None) -> Param:
     else: shown = ', '.join(f"kind {kind}: {value}" for kind, value in defaults.items())
     return Param(f"{help} (default: {shown})", type)
 
+VERBOSE_HELP = "1: progress bar, 2: one line per epoch, 0: silent, 3: as 2, with TensorFlow's start-up log and full tracebacks"
+
 def given_options(arguments:dict) -> dict:
     "The command-line options that were given (not None), without `config` and `verbose`."
     return {k: v for k, v in arguments.items() if k not in ('config', 'verbose') and v is not None}
@@ -474,6 +489,7 @@ def given_options(arguments:dict) -> dict:
 # %% ../nbs/22_train.ipynb #ad00513c
 _AE = TrainConfig()
 
+@command_line_tool
 @call_parse
 def train_ae_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
                  data:option(_AE, 'data', "data source: Bazin directory, PLAsTiCC directory or .npz", str)=None,
@@ -504,14 +520,16 @@ def train_ae_cli(config:Param("a config.json to start from (command-line options
                  epochs:option(_AE, 'epochs', "maximum epochs", int)=None,
                  patience:option(_AE, 'patience', "early-stopping patience in epochs", int)=None,
                  jit_compile:option(_AE, 'jit_compile', "compile with XLA", bool_arg)=None,
-                 verbose:Param("1: progress bar, 2: one line per epoch, 0: silent", int)=1,
+                 verbose:Param(VERBOSE_HELP, int)=1,
                 ):
     "Train the Transformer autoencoder and write model.keras, history.csv, config.json and TensorBoard logs."
     run = (TrainConfig.load(config) if config else TrainConfig()).with_options(**given_options(locals()))
-    _, history = train_autoencoder(run, verbose=verbose)
-    print(f"best validation loss {min(history['val_loss']):.5g}; model, history and config in {run.out}")
+    _, history = train_autoencoder(run, verbose=keras_verbosity(verbose))
+    print(f"best validation loss {min(history['val_loss']):.5g}")
+    report_outputs(run.out, 'model.keras, history.csv, config.json, TensorBoard logs')
 
 # %% ../nbs/22_train.ipynb #ac04c323
+@command_line_tool
 @call_parse
 def train_classifier_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
                          kind:option(ClassifierConfig(), 'kind', f"one of {', '.join(CLASSIFIER_OPTIONS)}: encoder + FFN, AE classifier, RNN, token Transformer", str)=None,
@@ -543,17 +561,19 @@ def train_classifier_cli(config:Param("a config.json to start from (command-line
                          head_units:kinds_option('head_units', "units of the head", int)=None,
                          pretrained:kinds_option('pretrained', ".keras file of a token pretrainer (lc_pretrain_tokens)", str)=None,
                          max_tokens:kinds_option('max_tokens', "longest token sequence (longer: merged by night, most recent kept)", int)=None,
-                         verbose:Param("1: progress bar, 2: one line per epoch, 0: silent", int)=1,
+                         verbose:Param(VERBOSE_HELP, int)=1,
                         ):
     "Train a classifier (encoder + FFN, AE classifier, RNN or token Transformer); write model.keras, history.csv, metrics.json, config.json."
     run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options(locals()))
-    _, _, scores = train_classifier_run(run, verbose=verbose)
+    _, _, scores = train_classifier_run(run, verbose=keras_verbosity(verbose))
     loss = 'kaggle_weighted_log_loss' if 'kaggle_weighted_log_loss' in scores else 'class_mean_log_loss'
-    print(f"validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}; outputs in {run.out}")
+    print(f"validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}")
+    report_outputs(run.out, 'model.keras, history.csv, metrics.json, config.json')
 
 # %% ../nbs/22_train.ipynb #fabb8067
 _PRE = PretrainConfig()
 
+@command_line_tool
 @call_parse
 def pretrain_tokens_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
                         data:option(_PRE, 'data', "data source: PLAsTiCC directory, Bazin directory or .npz", str)=None,
@@ -576,9 +596,10 @@ def pretrain_tokens_cli(config:Param("a config.json to start from (command-line 
                         batch_size:option(_PRE, 'batch_size', "batch size", int)=None,
                         learning_rate:option(_PRE, 'learning_rate', "Adam learning rate", float)=None,
                         patience:option(_PRE, 'patience', "early-stopping patience in epochs", int)=None,
-                        verbose:Param("1: progress bar, 2: one line per epoch, 0: silent", int)=1,
+                        verbose:Param(VERBOSE_HELP, int)=1,
                        ):
     "Pretrain the token Transformer's encoder by masked-observation reconstruction; write model.keras, history.csv, config.json, logs."
     run = (PretrainConfig.load(config) if config else PretrainConfig()).with_options(**given_options(locals()))
-    _, history = pretrain_tokens(run, verbose=verbose)
-    print(f"best validation loss {min(history['val_loss']):.5g} (mean chi2 of the hidden fluxes); model, history and config in {run.out}")
+    _, history = pretrain_tokens(run, verbose=keras_verbosity(verbose))
+    print(f"best validation loss {min(history['val_loss']):.5g} (mean chi2 of the hidden fluxes)")
+    report_outputs(run.out, 'model.keras, history.csv, config.json, TensorBoard logs')

@@ -8,6 +8,7 @@ import weakref
 import numpy as np
 import keras
 from keras import ops, layers
+from .cli import progress
 
 # %% auto #0
 __all__ = ['positional_encoding', 'observed_steps', 'look_ahead_mask', 'shift_right', 'decoder_step_mask', 'ObservedSteps',
@@ -462,12 +463,16 @@ def reconstruct(model:TransformerAutoencoder,
                 flux:np.ndarray, # observed light curves `(n, steps, filters)`
                 mask:np.ndarray, # their observation mask, boolean or 0/1, same shape
                 batch_size:int=1024, # light curves decoded together
+                show_progress:bool|None=None, # a progress bar over light curves (None: on a terminal only)
                ) -> np.ndarray: # reconstructed light curves `(n, steps, filters)`
     "Fast autoregressive reconstruction: encoder once, decoder step by step with cached keys and values."
     inputs = autoencoder_inputs(flux, mask)
     decode = _decoder_function(model, inputs['flux'].shape[1:])
-    parts = [ops.convert_to_numpy(ops.cast(decode(inputs['flux'][part], inputs['mask'][part]), 'float32'))
-             for part in _batches(len(inputs['flux']), batch_size)]
+    parts = []
+    with progress(total=len(inputs['flux']), desc='reconstructing', unit='LC', enabled=show_progress) as bar:
+        for part in _batches(len(inputs['flux']), batch_size):
+            parts.append(ops.convert_to_numpy(ops.cast(decode(inputs['flux'][part], inputs['mask'][part]), 'float32')))
+            bar.update(len(parts[-1]))
     return np.concatenate(parts)
 
 # %% ../nbs/10_transformer.ipynb #0db53ee6

@@ -27,5 +27,8 @@ echo "== docs sources (nbdev_proc_nbs; nbdev_docs where Quarto is installed)"
 nbdev_proc_nbs
 if command -v quarto >/dev/null; then nbdev_docs; else echo "quarto not installed: nbdev_docs skipped"; fi
 
+echo "== docs site without Quarto (MkDocs: scripts/build_docs.py, into _site/)"
+python scripts/build_docs.py --no-proc
+
 echo "== pytest (command-line tools, end to end)"
-python -m pytest tests -q
+python -m pytest tests -q -rs

@@ -1,21 +1,28 @@
-"A tiny hyperparameter search end to end from the command line: run, resume, tables, TensorBoard files."
+"Tiny hyperparameter searches end to end from the command line: run, resume, tables, TensorBoard files, ranges in the space file, a bad space file."
 import json, shutil, subprocess
+import optuna
 import pandas as pd
+from optuna.distributions import FloatDistribution, IntDistribution
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-def search(out, repo_root, n_trials):
+def lc_hparam_search(*args):
     exe = shutil.which('lc_hparam_search')
     assert exe, "console script lc_hparam_search is not installed: pip install -e '.[dev]'"
-    space = out.parent/'space.json'
-    space.write_text(json.dumps({'d_model': [8, 16], 'num_heads': [2, 3], 'num_layers': [1], 'dff': [16]}))
-    return subprocess.run([exe, '--model', 'autoencoder', '--strategy', 'grid', '--n_trials', str(n_trials), '--epochs', '1',
-                           '--n_objects', '120', '--data', str(repo_root/'data'/'bazin'), '--out', str(out), '--space', str(space)],
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, timeout=900)
+
+GRID = {'d_model': {'choices': [8, 16]}, 'num_heads': {'choices': [2, 3]}, 'num_layers': [1], 'dff': [16]}
+
+def search(out, repo_root, n_trials, space=GRID, strategy='grid', n_objects=120):
+    space_file = out.parent/'space.json'
+    space_file.write_text(json.dumps(space))
+    return lc_hparam_search('--model', 'autoencoder', '--strategy', strategy, '--n_trials', n_trials, '--epochs', 1,
+                            '--n_objects', n_objects, '--data', repo_root/'data'/'bazin', '--out', out, '--space', space_file)
 
 def test_search_runs_resumes_and_logs(tmp_path, repo_root):
     out = tmp_path/'search'
     first = search(out, repo_root, 2)
     assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == f"outputs: {out.resolve()} (trials.csv, best_config.json, TensorBoard logs)"
     assert len(pd.read_csv(out/'trials.csv')) == 2
     resumed = search(out, repo_root, 4)
     assert resumed.returncode == 0, resumed.stderr
@@ -32,3 +39,32 @@ def test_search_runs_resumes_and_logs(tmp_path, repo_root):
     assert runs == [f'trial_{n:04d}' for n in done.trial]
     events = EventAccumulator(str(out/'tensorboard'/runs[0])).Reload()
     assert 'val_mse' in events.Tags()['tensors'] + events.Tags()['scalars']
+
+def test_space_file_ranges(tmp_path, repo_root):
+    "A list of choices, an integer range and a log float range, drawn by a random search."
+    out = tmp_path/'search'
+    space = {'num_heads': [1, 2, 4], 'dff': [8, 24], 'lr_scale': {'low': 1e2, 'high': 1e4, 'log': True},
+             'd_model': {'choices': [8, 16]}, 'num_layers': [1]}
+    done = search(out, repo_root, 2, space, strategy='random', n_objects=40)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out/'trials.csv')
+    assert len(table) == 2 and (table.state == 'COMPLETE').all()
+    assert table.num_heads.isin([1, 2, 4]).all() and table.d_model.isin([8, 16]).all()
+    assert table.dff.dtype.kind == 'i' and table.dff.between(8, 24).all()
+    assert table.lr_scale.dtype.kind == 'f' and table.lr_scale.between(1e2, 1e4).all()
+    study = optuna.load_study(study_name='search', storage=f"sqlite:///{out/'search.db'}")
+    distributions = study.trials[0].distributions
+    assert distributions['dff'] == IntDistribution(8, 24)
+    assert distributions['lr_scale'] == FloatDistribution(1e2, 1e4, log=True)
+    best = json.loads((out/'best_config.json').read_text())
+    assert best['model']['dff'] in table.dff.tolist()
+
+def test_bad_space_file(tmp_path):
+    "A mistake in the space file: one line naming the hyperparameter, exit status 2, before any data is read."
+    space = tmp_path/'space.json'
+    space.write_text(json.dumps({'dropout': {'low': 0.3, 'high': 0.1}}))
+    done = lc_hparam_search('--space', space, '--out', tmp_path/'search', '--data', tmp_path/'nowhere')
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith('lc_hparam_search: error: ') and done.stderr.count('\n') == 1, done.stderr
+    assert 'dropout = {"low": 0.3, "high": 0.1}: a range needs low < high' in done.stderr and 'Traceback' not in done.stderr
+    assert not (tmp_path/'search').exists()

@@ -9,6 +9,7 @@ import keras
 from fastcore.script import anno_parser
 from lc_transformer.bazin import load_test_data
 from lc_transformer.transformer import autoencoder_inputs
+from lc_transformer.losses import LOSS_NAMES
 from lc_transformer.train import (TrainConfig, ClassifierConfig, PretrainConfig, CLASSIFIER_OPTIONS, train_ae_cli, train_classifier_cli,
                                   pretrain_tokens_cli)
 from lc_transformer.pipeline import PipelineConfig, run_cli
@@ -21,6 +22,12 @@ def run_cli_as_shell(monkeypatch, tool, *args):
     "Run a console script's function with `args`, as the shell would."
     monkeypatch.setattr(sys, 'argv', [tool.__name__, *map(str, args)])
     tool()
+
+def assert_rejected(capsys, monkeypatch, tool, message, *args):
+    "Run by the shell with `args`, `tool` ends with status 2 and one line: its name, then `message` (and what was expected)."
+    with pytest.raises(SystemExit) as ended: run_cli_as_shell(monkeypatch, tool, *args)
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and err.startswith(f"{tool.__name__}: error: {message}") and err.count('\n') == 1, err
 
 def test_ae_cli_writes_a_reloadable_run(tmp_path, monkeypatch):
     out = tmp_path/'run'
@@ -49,13 +56,13 @@ def test_ae_cli_repeats_a_run_from_its_config(tmp_path, monkeypatch):
     weights = [keras.models.load_model(d/'model.keras').get_weights() for d in (first, second)]
     for w1, w2 in zip(*weights): np.testing.assert_array_equal(w1, w2)
 
-def test_ae_cli_rejects_unknown_loss(tmp_path, monkeypatch):
-    with pytest.raises(ValueError, match="unknown loss 'L2'"):
-        run_cli_as_shell(monkeypatch, train_ae_cli, *TINY, '--out', tmp_path, '--loss', 'L2')
+def test_ae_cli_rejects_unknown_loss(tmp_path, monkeypatch, capsys):
+    message = f"unknown loss 'L2': expected one of {LOSS_NAMES}"
+    assert_rejected(capsys, monkeypatch, train_ae_cli, message, *TINY, '--out', tmp_path, '--loss', 'L2')
 
-def test_classifier_cli_rejects_an_option_of_another_kind(tmp_path, monkeypatch):
-    with pytest.raises(ValueError, match="unknown setting 'units' for ClassifierConfig\\(kind='encoder'\\)"):
-        run_cli_as_shell(monkeypatch, train_classifier_cli, '--kind', 'encoder', '--units', 8, '--out', tmp_path)
+def test_classifier_cli_rejects_an_option_of_another_kind(tmp_path, monkeypatch, capsys):
+    assert_rejected(capsys, monkeypatch, train_classifier_cli, "unknown setting 'units' for ClassifierConfig(kind='encoder')",
+                    '--kind', 'encoder', '--units', 8, '--out', tmp_path)
 
 def _help_defaults(tool) -> dict:
     "Option name -> the default its help text shows."
@@ -93,6 +100,6 @@ def test_token_transformer_pretrains_then_classifies_from_the_command_line(tmp_p
     metrics = json.loads((tmp_path/'clf'/'metrics.json').read_text())
     assert 20 <= metrics['n_objects'] <= 28 and 0 <= metrics['accuracy'] <= 1   # a fifth of 120, stratified
 
-def test_classifier_cli_rejects_a_grid_option_for_tokens(tmp_path, monkeypatch):
-    with pytest.raises(ValueError, match="unknown setting 'units' for ClassifierConfig\\(kind='tokens'\\)"):
-        run_cli_as_shell(monkeypatch, train_classifier_cli, '--kind', 'tokens', '--units', 8, '--out', tmp_path)
+def test_classifier_cli_rejects_a_grid_option_for_tokens(tmp_path, monkeypatch, capsys):
+    assert_rejected(capsys, monkeypatch, train_classifier_cli, "unknown setting 'units' for ClassifierConfig(kind='tokens')",
+                    '--kind', 'tokens', '--units', 8, '--out', tmp_path)
