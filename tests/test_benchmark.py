@@ -15,12 +15,13 @@ def test_quick_benchmark_from_the_command_line(tmp_path):
     loss = record['models']['rnn']['summary']['kaggle_weighted_log_loss']
     assert loss['std'] > 0 and min(r['scores']['kaggle_weighted_log_loss'] for r in runs) <= loss['mean']
     assert record['data']['n_test'] == 400 and record['command'].startswith('lc_benchmark --quick')
-    assert str(tmp_path/'bench'/'benchmark.json') in result.stdout.splitlines()[-1]
+    assert result.stdout.splitlines()[-1] == f"outputs: {tmp_path/'bench'} (benchmark.json, figures, a directory per seed)"
 
 def test_benchmark_rejects_an_unknown_model(tmp_path):
     result = subprocess.run([shutil.which('lc_benchmark'), '--quick', '--out', str(tmp_path), '--models', 'transformer9000'],
                             capture_output=True, text=True, timeout=300)
-    assert result.returncode != 0 and "unknown benchmark model(s) ['transformer9000']" in result.stderr
+    assert result.returncode == 2 and 'Traceback' not in result.stderr and result.stderr.count('\n') == 1, result.stderr
+    assert result.stderr.startswith("lc_benchmark: error: unknown benchmark model(s) ['transformer9000']")
 
 def test_stored_results_have_the_schema_and_the_readme_quotes_them(repo_root):
     for name, n_seeds in (('benchmark.json', 1), ('benchmark_seeds.json', 3)):
