@@ -9,7 +9,7 @@ import numpy as np
 import os, shutil, tempfile
 from fastcore.script import call_parse, Param
 import lc_transformer
-from .cli import command_line_tool, report_outputs
+from .cli import command_line_tool, report_outputs, verbose_help
 from .data import LightCurves, LSST_FILTERS, LSST_WAVELENGTHS_NM, minmax_constants, minmax_normalise
 
 # %% auto #0
@@ -183,7 +183,7 @@ def make_test_data_cli(out:str='data/bazin', # output directory
                        drop_fraction:float=0.9, # fraction of points dropped per filter, in [0, 1)
                        noise:float=0.05, # Gaussian noise as a fraction of the amplitude
                        seed:int=0, # random seed
-                       verbose:Param("0: only the last line, 1: what was written, 3: also TensorFlow's start-up log and full tracebacks", int)=1,
+                       verbose:Param(verbose_help("0: only the last line, 1: what was written"), int)=1,
                       ):
     "Write Bazin test data (the five files of the original code) to `out`."
     lcs = simulate_bazin(n_objects, n_days, n_filters, n_classes, drop_fraction, noise, seed=seed)

@@ -16,7 +16,7 @@ import seaborn as sns
 import keras
 from fastcore.script import call_parse, Param
 import lc_transformer
-from .cli import command_line_tool, report_outputs, keras_verbosity
+from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
 from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, select_objects
 from .metrics import classification_scores, confusion_matrix, fit_calibration
 from .plasticc import OBSERVATION_COLUMNS, ObservationReader, read_metadata, plasticc_files
@@ -538,7 +538,7 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                   label_fraction:option(_BENCHMARK, 'label_fraction', "share of the training objects whose labels are used "
                                         "(stratified; pretraining still reads every light curve)", float)=None,
                   quick:Param("the whole pipeline on tiny data (for CI): overrides the sizes and epochs", bool)=False,
-                  verbose:Param("0: the result only, 1: progress, 2: training progress too, 3: as 2, with TensorFlow's start-up log and full tracebacks", int)=1,
+                  verbose:Param(verbose_help("0: the result only, 1: progress, 2: training progress too"), int)=1,
                  ):
     "Train every model on the same split of simulated (or real) PLAsTiCC data; score and time them; write benchmark.json."
     given = given_options(locals())

@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['TF_LOG_LEVEL_VARIABLE', 'backend_start_up_log', 'USER_ERRORS', 'TRACEBACK_VERBOSITY', 'quiet_backend_import',
-           'progress', 'command_line_tool', 'keras_verbosity', 'report_outputs']
+           'progress', 'verbose_help', 'command_line_tool', 'keras_verbosity', 'report_outputs']
 
 # %% ../nbs/04_cli.ipynb #2a22e9c2
 TF_LOG_LEVEL_VARIABLE = 'TF_CPP_MIN_LOG_LEVEL'
@@ -29,17 +29,16 @@ def quiet_backend_import():
     os.environ.setdefault(TF_LOG_LEVEL_VARIABLE, '3')
     sys.stderr.flush()
     with tempfile.TemporaryFile() as captured:
-        saved = os.dup(2)
+        saved, failed = os.dup(2), True
         os.dup2(captured.fileno(), 2)
-        try: _import_backend()
-        except BaseException:
-            os.dup2(saved, 2); captured.seek(0)
-            sys.stderr.write(captured.read().decode(errors='replace'))
-            raise
+        try:
+            _import_backend()
+            failed = False
         finally:
             os.dup2(saved, 2); os.close(saved)
-        captured.seek(0)
-        backend_start_up_log = captured.read().decode(errors='replace')
+            captured.seek(0)
+            backend_start_up_log = captured.read().decode(errors='replace')
+            if failed: sys.stderr.write(backend_start_up_log)        # what the failed import said, for its error
 
 # %% ../nbs/04_cli.ipynb #e95a1dc1
 def progress(iterable=None, # what to iterate over (or None, and `update` the bar by hand)
@@ -56,6 +55,10 @@ def progress(iterable=None, # what to iterate over (or None, and `update` the ba
 USER_ERRORS = (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError,
                ValueError, KeyError)
 TRACEBACK_VERBOSITY = 3
+
+def verbose_help(levels:str) -> str:
+    "The help of a tool's `--verbose`: its own `levels`, then the level that shows tracebacks and the backend's start-up log."
+    return f"{levels}, {TRACEBACK_VERBOSITY}: also TensorFlow's start-up log and full tracebacks"
 
 def _verbosity(argv) -> int:
     "The value of `--verbose` in `argv` (0 when absent or not a number)."

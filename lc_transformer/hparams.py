@@ -14,7 +14,7 @@ from optuna.distributions import BaseDistribution, CategoricalDistribution, IntD
 from optuna.trial import TrialState
 import keras
 from fastcore.script import call_parse, Param
-from .cli import command_line_tool, report_outputs, progress as progress_bar
+from .cli import command_line_tool, report_outputs, verbose_help, progress as progress_bar
 from .data import split_by_object
 from .sources import load_dataset
 from .transformer import TransformerEncoder
@@ -380,7 +380,7 @@ def hparam_search_cli(model:str='autoencoder', # 'autoencoder', 'classifier' (en
                       n_objects:int=None, # use only the first n objects
                       space:Param(_SPACE_HELP, str)=None,
                       seed:int=0, # random seed
-                      verbose:Param("0: only the last line, 1: progress bar over trials, 3: also TensorFlow's start-up log and full tracebacks", int)=1,
+                      verbose:Param(verbose_help("0: only the last line, 1: progress bar over trials"), int)=1,
                      ):
     "Search hyperparameters; write trials.csv, best_config.json and TensorBoard HParams logs into `out`."
     search_space = read_space(space) if space else None

@@ -11,7 +11,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import keras
 from fastcore.script import call_parse, Param
-from .cli import command_line_tool, report_outputs, keras_verbosity
+from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
 import lc_transformer
 from .data import split_by_object
 from .bazin import simulate_bazin, write_test_data
@@ -157,7 +157,7 @@ def run_cli(config:Param("a config.json of the main job to start from (command-l
             ae_epochs:option(_PIPELINE, 'autoencoder.epochs', "autoencoder epochs (at most; early stopping)", int)=None,
             classifier_epochs:option(_PIPELINE, 'encoder_classifier.epochs', "epochs of the AE and encoder classifiers (at most; early stopping)", int)=None,
             rnn_epochs:option(_PIPELINE, 'rnn.epochs', "RNN epochs (at most; early stopping)", int)=None,
-            verbose:Param("2: one line per epoch, 1: progress bars, 0: only the summary, 3: as 2, with TensorFlow's start-up log and full tracebacks", int)=2,
+            verbose:Param(verbose_help("2: one line per epoch, 1: progress bars, 0: only the summary"), int)=2,
            ):
     "The main job: explore the data, train the autoencoder and three classifiers, evaluate and write the report."
     given = given_options(locals())

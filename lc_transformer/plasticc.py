@@ -171,19 +171,17 @@ class ObservationReader:
                       enabled=self.show_progress) as bar:
             for path in self.files:
                 for batch in self._file_batches(path):
-                    if meta_ids is not None: self._match_metadata(path, batch, meta_ids, seen)
-                    self.n_rows += len(batch)
                     ids = batch.object_id.to_numpy()
-                    bar.update(int((ids[1:] != ids[:-1]).sum()) + 1)
+                    objects = ids[np.r_[True, ids[1:] != ids[:-1]]]
+                    if meta_ids is not None: self._match_metadata(path, objects, meta_ids, seen)
+                    self.n_rows += len(batch); self.n_objects += len(objects)
+                    bar.update(len(objects))
                     yield batch
         if seen is not None and self.check_complete and not seen.all():
             raise ValueError(f"{int((~seen).sum())} object(s) of the metadata have no light curve "
                              f"(first: object_id {int(meta_ids[~seen][0])})")
 
-    def _match_metadata(self, path, batch, meta_ids, seen):
-        ids = batch.object_id.to_numpy()
-        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-        objects = ids[starts]
+    def _match_metadata(self, path, objects, meta_ids, seen):
         pos = np.minimum(np.searchsorted(meta_ids, objects), len(meta_ids) - 1)
         unknown = meta_ids[pos] != objects
         if unknown.any():
@@ -193,7 +191,6 @@ class ObservationReader:
             raise ValueError(f"{path}: object_id {int(objects[seen[pos]][0])} appears twice (rows not sorted by object, "
                              "or one object split across files)")
         seen[pos] = True
-        self.n_objects += len(objects)
 
     def _chunks(self, path):
         cols = list(LIGHT_CURVE_COLUMNS[self.schema])

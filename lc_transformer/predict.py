@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import keras
 from fastcore.script import call_parse, Param
-from .cli import command_line_tool, progress, report_outputs
+from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import PLASTICC_TARGETS, PARTS_MANIFEST, read_parts_manifest, split_by_object
 from .metrics import Calibration, fit_calibration
 from .plasticc import ObservationReader, file_columns, read_metadata, plasticc_files
@@ -239,8 +239,7 @@ def predict_cli(classifier:Param("the output directory of lc_train_classifier (c
                 chunk_objects:Param("objects classified at a time (memory grows with it, not with the test set)", int)=2000,
                 train_data:Param("the classifier's training data, if no longer at `data.source` of its config.json "
                                  "(their validation objects calibrate the probabilities)", str)=None,
-                verbose:Param("0: only the last line, 1: progress bar and summary, 3: also TensorFlow's start-up log "
-                              "and full tracebacks", int)=1,
+                verbose:Param(verbose_help("0: only the last line, 1: progress bar and summary"), int)=1,
                ):
     "Classify every object of a PLAsTiCC test set with a trained classifier; write a Kaggle submission, class 99 included."
     done = predict_plasticc(classifier, data, out, chunk_objects, train_data=train_data, show_progress=None if verbose else False)

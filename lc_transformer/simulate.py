@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from fastcore.script import call_parse, Param
-from .cli import command_line_tool, report_outputs, progress
+from .cli import command_line_tool, report_outputs, progress, verbose_help
 from .data import (LSST_FILTERS, LSST_WAVELENGTHS_NM, PLASTICC_TRAIN_COUNTS, PLASTICC_TRAIN_TARGETS,
                                  PLASTICC_TEST_COUNTS, UNBLINDED_CLASS_99, GALACTIC_TARGETS, challenge_target)
 from .plasticc import LIGHT_CURVE_COLUMNS, METADATA_COLUMNS
@@ -606,19 +606,19 @@ def simulate_plasticc_files(directory, # where to write
     if n_objects < n_files: raise ValueError(f"cannot spread {n_objects} objects over {n_files} files")
     first_id = 615 if split == 'train' else 1_000_000
     sizes = [int(round((i + 1) * n_objects / n_files)) - int(round(i * n_objects / n_files)) for i in range(n_files)]
-    batch, bar = 0, progress(total=n_objects, desc=f'simulating {split}', unit='obj', enabled=show_progress)
-    for file_index, size in enumerate(sizes):
-        for start in range(0, size, batch_objects):
-            n = min(batch_objects, size - start)
-            lcs, meta = simulate_plasticc(n, split, seed=np.random.SeedSequence([seed, batch]).generate_state(1)[0],
-                                          frac_unknown=frac_unknown, ddf_fraction=ddf_fraction, first_object_id=first_id,
-                                          spectroscopic=spectroscopic)
-            first_id = int(meta.object_id.iloc[-1]) + 1
-            paths = write_plasticc(directory, lcs, meta, schema, split, gzip, n_files, file_index=file_index,
-                                   append=start > 0, append_metadata=batch > 0)
-            batch += 1
-            bar.update(n)
-    bar.close()
+    batch = 0
+    with progress(total=n_objects, desc=f'simulating {split}', unit='obj', enabled=show_progress) as bar:
+        for file_index, size in enumerate(sizes):
+            for start in range(0, size, batch_objects):
+                n = min(batch_objects, size - start)
+                lcs, meta = simulate_plasticc(n, split, seed=np.random.SeedSequence([seed, batch]).generate_state(1)[0],
+                                              frac_unknown=frac_unknown, ddf_fraction=ddf_fraction, first_object_id=first_id,
+                                              spectroscopic=spectroscopic)
+                first_id = int(meta.object_id.iloc[-1]) + 1
+                paths = write_plasticc(directory, lcs, meta, schema, split, gzip, n_files, file_index=file_index,
+                                       append=start > 0, append_metadata=batch > 0)
+                batch += 1
+                bar.update(n)
     return paths
 
 @command_line_tool
@@ -632,7 +632,7 @@ def simulate_plasticc_cli(directory:str, # output directory
                           n_files:int=1, # number of test light-curve files
                           frac_unknown:Param(f"fraction of class 99 (default: {_split_default('frac_unknown')})", float)=None,
                           ddf_fraction:Param(f"fraction of DDF objects (default: {_split_default('ddf_fraction')})", float)=None,
-                          verbose:Param("0: only the last line, 1: progress bar, 3: also TensorFlow's start-up log and full tracebacks", int)=1,
+                          verbose:Param(verbose_help("0: only the last line, 1: progress bar"), int)=1,
                          ):
     "Simulate PLAsTiCC-like light curves and metadata in the files and columns of the Kaggle or unblinded release."
     lc_paths, meta_path = simulate_plasticc_files(directory, n_objects, split, schema, gzip, seed, n_files,

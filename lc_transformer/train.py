@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import keras
 from fastcore.script import call_parse, bool_arg, Param
-from .cli import command_line_tool, report_outputs, keras_verbosity
+from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
 from .bazin import BUILTIN_BAZIN
 from .data import (PLASTICC_TRAIN_TARGETS, LightCurves, model_arrays, split_by_object, weights_from_mask, random_truncations,
                                  select_objects)
@@ -480,7 +480,7 @@ def kinds_option(name:str, help:str, type=None) -> Param:
     else: shown = ', '.join(f"kind {kind}: {value}" for kind, value in defaults.items())
     return Param(f"{help} (default: {shown})", type)
 
-VERBOSE_HELP = "1: progress bar, 2: one line per epoch, 0: silent, 3: as 2, with TensorFlow's start-up log and full tracebacks"
+VERBOSE_HELP = verbose_help("1: progress bar, 2: one line per epoch, 0: silent")
 
 def given_options(arguments:dict) -> dict:
     "The command-line options that were given (not None), without `config` and `verbose`."
