@@ -1,121 +1,145 @@
-"""Speed of the Transformer autoencoder on the reference configuration (SPEC 1.1 and 3).
+"""Speed of the Transformer autoencoder on the reference configuration (d_model 128, 8+8 layers, 8 heads, dff 64,
+101 steps, 6 filters, batch 64), measured against the original code side by side, and option by option.
 
-Prints: the machine's measured fp32 matmul peak (2048x2048), training light curves per second (batch 64,
-with and without `jit_compile`, numpy arrays, no generator), the achieved GFLOP/s against that peak, the teacher-forced
-forward pass, and reconstruction time per light curve, batched incremental and the naive loop.
-No assertions: timings depend on the machine and on what else runs on it; the load average is printed at the start
-and the end, and training is timed in rounds of 2 batches, reporting the median round and the best one (the best is
-the least disturbed by other jobs on a shared machine). The same architecture built from stock Keras 3 layers
-(`keras.layers.MultiHeadAttention`, as the seed's TensorFlow code did) is timed alongside as a same-machine
-baseline: the seed itself cannot run here, and its 50 light curves/s were measured on a machine whose matmul peak
-was about 200 GFLOP/s.
+    python benchmarks/bench_transformer.py --original ORIGINAL_CODE_DIRECTORY --original_python /tmp/orig/bin/python [--rounds 3]
+    python benchmarks/bench_transformer.py --options [--rounds 6]
 
-    python benchmarks/bench_transformer.py [--quick] [--steps 101] [--batches 10] [--naive 2] [--jit 1 0] [--baseline 1]
-"""
-import argparse, os, time
+`--original`: alternate runs of the original code (`bench_original.py` in that directory, in its own Keras 2
+environment, see its docstring) and of ours, each in a fresh process, `--rounds` rounds each, on the same data: the
+original benchmark's light curves (1,024 random light curves with 90% of the points zero; the mask is the nonzero
+points, 47% of the steps have one). Prints every round, the median of each figure, the ratio of the medians and the
+median of the ratios of the rounds (ours over the original for rates, the original over ours for reconstruction
+time; each round pairs two neighbouring runs, so this one is the least disturbed by a machine whose speed drifts), and the machine's fp32 matmul peak at the
+start and the end. Ours runs as shipped: `build_autoencoder` with the default options (precision 'auto',
+skip_unobserved), `fit` on numpy arrays; reconstruction is `reconstruct` with its default batch against the original's
+one light curve at a time, and its largest difference from the naive loop is printed.
+
+`--options`: training light curves/s of every combination of precision, skip_unobserved and XLA in one process,
+in alternating rounds of 2 batches (median of the rounds, and ratio to float32 on every step without XLA).
+
+No assertions: timings depend on the machine and on what else runs on it."""
+import argparse, json, os, re, statistics, subprocess, sys, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
-import keras
-from keras import ops
-from lc_transformer.bazin import simulate_bazin
-from lc_transformer.data import model_arrays
-from lc_transformer.transformer import TransformerAutoencoder, autoencoder_inputs, reconstruct, reconstruct_naive
-from lc_transformer.losses import WeightedLoss, make_optimizer
 
-def matmul_peak(n=2048, repeats=10):
-    "fp32 GFLOP/s of an n x n matmul, best of `repeats`."
-    a = ops.convert_to_tensor(np.random.default_rng(0).normal(size=(n, n)).astype(np.float32))
-    ops.convert_to_numpy(ops.matmul(a, a))
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter(); ops.convert_to_numpy(ops.matmul(a, a)); best = min(best, time.perf_counter() - start)
-    return 2 * n**3 / best / 1e9
+REFERENCE = dict(d_model=128, num_layers=8, num_heads=8, dff=64)
+STEPS, N_FILTERS, BATCH = 101, 6, 64
 
-def forward_flops(steps, n_filters, d_model, num_layers, dff):
-    "Multiply-add FLOPs (x2) of one teacher-forced forward pass of one light curve."
-    dense = lambda n_in, n_out: 2 * steps * n_in * n_out
-    attention = 2 * 2 * steps * steps * d_model                       # scores and weighted sum
-    projections = dense(d_model, d_model) + dense(d_model, 2 * d_model) + dense(d_model, d_model)
-    ffn = dense(d_model, dff) + dense(dff, d_model)
-    encoder = dense(n_filters, d_model) + num_layers * (projections + attention + ffn)
-    decoder = dense(n_filters, d_model) + num_layers * (2 * (projections + attention) + ffn) + dense(d_model, n_filters)
-    return encoder + decoder
+def original_data(n):
+    "The original benchmark's light curves, built as `bench_original.py` builds them, and their mask (the nonzero points)."
+    rng = np.random.default_rng(0)
+    flux = rng.random((n, STEPS, N_FILTERS)).astype('float32'); flux[rng.random((n, STEPS, N_FILTERS)) < 0.9] = 0
+    return flux, flux != 0
 
-def keras_mha_baseline(steps, n_filters, d_model, num_layers, num_heads, dff):
-    "The same architecture from stock Keras 3 layers (`keras.layers.MultiHeadAttention`): a same-machine stand-in for the seed."
-    from lc_transformer.transformer import positional_encoding
-    L, positions = keras.layers, positional_encoding(steps, d_model)
-    flux = keras.Input((steps, n_filters))
-    observed = L.Lambda(lambda x: ops.any(ops.not_equal(x, 0), axis=-1))(flux)                       # (batch, steps)
-    padding = L.Lambda(lambda m: ops.logical_and(m[:, None, :], ops.ones_like(m)[:, :, None]))(observed)
-    embed = lambda x: L.Lambda(lambda e: e * d_model ** 0.5 + positions)(L.Dense(d_model)(x))
-    feed_forward = lambda x: L.LayerNormalization()(x + L.Dense(d_model)(L.Dense(dff, activation='relu')(x)))
-    attention = lambda q, kv, **mask: L.LayerNormalization()(q + L.MultiHeadAttention(num_heads, d_model // num_heads)(q, kv, **mask))
-    memory = embed(flux)
-    for _ in range(num_layers): memory = feed_forward(attention(memory, memory, attention_mask=padding))
-    y = embed(L.Lambda(lambda t: ops.pad(t[:, :-1], ((0, 0), (1, 0), (0, 0))))(flux))
-    for _ in range(num_layers):
-        y = feed_forward(attention(attention(y, y, use_causal_mask=True), memory, attention_mask=padding))
-    return keras.Model(flux, L.Dense(n_filters)(y))
-
-def timed(fn, repeats):
+def measure_ours(n):
+    "Training, teacher-forced forward and reconstruction of ours, as shipped, on the original benchmark's data: a dict."
+    import keras
+    from lc_transformer.train import TrainConfig, build_autoencoder
+    from lc_transformer.transformer import autoencoder_inputs, reconstruct, reconstruct_naive, float32_copy
+    flux, mask = original_data(n)
+    inputs, weight = autoencoder_inputs(flux, mask), mask.astype('float32')
+    keras.utils.set_random_seed(0)
+    config = TrainConfig().with_options(**REFERENCE)
+    model = build_autoencoder(config, N_FILTERS)
+    warm = {k: v[:2 * BATCH] for k, v in inputs.items()}
+    model.fit(warm, flux[:2 * BATCH], sample_weight=weight[:2 * BATCH], batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
     start = time.perf_counter()
-    for _ in range(repeats): fn()
-    return (time.perf_counter() - start) / repeats
+    model.fit(inputs, flux, sample_weight=weight, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+    training = n / (time.perf_counter() - start)
+    model.predict({k: v[:256] for k, v in inputs.items()}, batch_size=256, verbose=0)
+    start = time.perf_counter(); model.predict(inputs, batch_size=256, verbose=0)
+    forward = n / (time.perf_counter() - start)
+    reconstruct(model, flux[:8], mask[:8])                                         # traces the decoder once
+    start = time.perf_counter(); fast = reconstruct(model, flux, mask)
+    per_curve = (time.perf_counter() - start) / n
+    difference = float(np.abs(fast[:2] - reconstruct_naive(float32_copy(model), flux[:2], mask[:2])).max())
+    return {'training': training, 'forward': forward, 'reconstruction_s': per_curve, 'max_difference_from_naive': difference,
+            'precision': model.dtype_policy.name, 'skip_unobserved': config.skip_unobserved}
+
+ORIGINAL_LINES = {'training': r'original training: ([\d.]+) light curves/s', 'forward': r'original teacher-forced forward pass: ([\d.]+)',
+                  'reconstruction_s': r'original reconstruction of one light curve \(autoregressive\): ([\d.]+) s'}
+
+def run_original(seed_directory, python, n):
+    out = subprocess.run([python, os.path.join(seed_directory, 'bench_original.py'), str(n)], capture_output=True, text=True, check=True).stdout
+    return {name: float(re.search(pattern, out).group(1)) for name, pattern in ORIGINAL_LINES.items()}
+
+def run_ours(n):
+    out = subprocess.run([sys.executable, __file__, '--measure_ours', str(n)], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+def side_by_side(seed_directory, python, rounds, n):
+    from lc_transformer.benchmark import matmul_peak_gflops
+    peak = matmul_peak_gflops()
+    print(f"{os.cpu_count()} CPU cores, fp32 matmul peak {peak:.0f} GFLOP/s (numpy 2048x2048) at the start; reference "
+          f"configuration {REFERENCE}, {STEPS} steps, batch {BATCH}; {n} light curves of the original benchmark's data", flush=True)
+    runs = {'original': [], 'ours': []}
+    for r in range(rounds):
+        for who in (('original', 'ours') if r % 2 == 0 else ('ours', 'original')):
+            runs[who].append(run_original(seed_directory, python, n) if who == 'original' else run_ours(n))
+            shown = runs[who][-1]
+            print(f"round {r + 1}, {who:8}: training {shown['training']:6.1f} LC/s, teacher-forced forward {shown['forward']:6.1f} LC/s, "
+                  f"reconstruction {shown['reconstruction_s'] * 1e3:9.2f} ms per light curve", flush=True)
+    median = {who: {k: statistics.median(r[k] for r in rs) for k in ORIGINAL_LINES} for who, rs in runs.items()}
+    ours = runs['ours'][-1]
+    print(f"\nours as shipped: precision {ours['precision']}, skip_unobserved={ours['skip_unobserved']}, jit_compile=False; "
+          f"reconstruction: `reconstruct`, default batch, decoded in float32; largest difference from the naive loop "
+          f"(2 light curves, naive loop of the float32 model): {ours['max_difference_from_naive']:.2e}")
+    print(f"{'median of ' + str(rounds) + ' rounds':32} {'original':>12} {'lc_transformer':>15} {'ratio of medians':>17} "
+          f"{'median of the rounds ratios (each round)':>40}")
+    for name, label, unit, better in (('training', 'training', 'LC/s', 1), ('forward', 'teacher-forced forward', 'LC/s', 1),
+                                      ('reconstruction_s', 'reconstruction of one LC', 's', -1)):
+        ratio = lambda o, u: u / o if better > 0 else o / u
+        paired = [ratio(o[name], u[name]) for o, u in zip(runs['original'], runs['ours'])]
+        o, u = median['original'][name], median['ours'][name]
+        print(f"{label + ' (' + unit + ')':32} {o:12.4g} {u:15.4g} {ratio(o, u):16.2f}x "
+              f"{statistics.median(paired):10.2f}x ({', '.join(f'{r:.2f}' for r in paired)})")
+    print(f"fp32 matmul peak at the end: {matmul_peak_gflops():.0f} GFLOP/s")
+
+def options_table(rounds):
+    "Training light curves/s of each option combination, alternating rounds of 2 batches in one process."
+    import keras
+    from lc_transformer.bazin import simulate_bazin
+    from lc_transformer.benchmark import matmul_peak_gflops
+    from lc_transformer.train import TrainConfig, build_autoencoder
+    from lc_transformer.transformer import autoencoder_inputs, forward_flops
+    print(f"{os.cpu_count()} CPU cores, fp32 matmul peak {matmul_peak_gflops():.0f} GFLOP/s (numpy 2048x2048); reference "
+          f"configuration, batch {BATCH}, bundled-style Bazin light curves (47% of steps observed)", flush=True)
+    lcs = simulate_bazin(n_objects=4 * BATCH, n_days=STEPS - 1, seed=0)
+    inputs = autoencoder_inputs(lcs.flux, lcs.mask)
+    batches = [({k: v[i:i + BATCH] for k, v in inputs.items()}, lcs.flux[i:i + BATCH], lcs.weight[i:i + BATCH])
+               for i in range(0, 4 * BATCH, BATCH)]
+    combinations = [(p, s, j) for p in ('float32', 'mixed_bfloat16') for s in (False, True) for j in (False, True) if not (s and j)]
+    models = {}
+    for precision, skip, jit in combinations:
+        keras.utils.set_random_seed(0)
+        model = build_autoencoder(TrainConfig(precision=precision, skip_unobserved=skip).with_options(jit_compile=jit, **REFERENCE))
+        for x, y, w in batches[:2]: model.train_on_batch(x, y, sample_weight=w)
+        models[precision, skip, jit] = model
+    seconds = {key: [] for key in models}
+    for r in range(rounds):
+        for key, model in models.items():
+            start = time.perf_counter()
+            for x, y, w in batches[2 * (r % 2):2 * (r % 2) + 2]: model.train_on_batch(x, y, sample_weight=w)
+            seconds[key].append((time.perf_counter() - start) / 2)
+    flops = 3 * forward_flops(STEPS, N_FILTERS, **{k: REFERENCE[k] for k in ('d_model', 'num_layers', 'dff')})
+    base = BATCH / statistics.median(seconds['float32', False, False])
+    print(f"{'precision':16} {'skip_unobserved':>15} {'jit_compile':>11} {'LC/s':>7} {'ratio':>6} {'GFLOP/s (all steps)':>20}")
+    for (precision, skip, jit), times in seconds.items():
+        rate = BATCH / statistics.median(times)
+        print(f"{precision:16} {str(skip):>15} {str(jit):>11} {rate:7.1f} {rate / base:5.2f}x {flops * rate / 1e9:20.0f}")
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--quick', action='store_true', help='a small model (d_model 32, 2+2 layers) for a smoke run')
-    parser.add_argument('--steps', type=int, default=101)
-    parser.add_argument('--batches', type=int, default=10, help='timed training batches')
-    parser.add_argument('--naive', type=int, default=2, help='light curves in the naive-loop timing')
-    parser.add_argument('--jit', type=int, nargs='+', default=[1, 0], help='jit_compile settings to time (1 and/or 0)')
-    parser.add_argument('--baseline', type=int, default=1, help='also time the same model built from stock Keras layers')
+    parser.add_argument('--original', help="directory of the original code's transformer.py and bench_original.py")
+    parser.add_argument('--original_python', default='python3', help="a Python with TensorFlow and tf_keras (Keras 2) for the original")
+    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--n', type=int, default=1024, help='light curves per measurement')
+    parser.add_argument('--options', action='store_true', help='time every combination of the speed options')
+    parser.add_argument('--measure_ours', type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    size = dict(d_model=32, num_layers=2, num_heads=4, dff=64) if args.quick else dict(d_model=128, num_layers=8, num_heads=8, dff=64)
-    batch = 64
-    print(f"backend {keras.backend.backend()}, {os.cpu_count()} cpus, config {size}, {args.steps} steps, batch {batch}, "
-          f"load average {os.getloadavg()[0]:.2f}")
-    peak = matmul_peak()
-    print(f"fp32 matmul peak (2048x2048): {peak:.0f} GFLOP/s")
-
-    lcs = simulate_bazin(n_objects=1024, n_days=args.steps - 1, seed=0)
-    x, y, w = model_arrays(lcs)
-    inputs = autoencoder_inputs(x, lcs.mask)                  # ours takes the observation mask; the stock baseline the flux alone
-    yb, wb = y[:batch], w[:batch]
-    flops = forward_flops(args.steps, 6, size['d_model'], size['num_layers'], size['dff'])
-    builders = {'lc_transformer': (lambda: TransformerAutoencoder(**size), {k: v[:batch] for k, v in inputs.items()})}
-    if args.baseline: builders['stock Keras MultiHeadAttention'] = (lambda: keras_mha_baseline(args.steps, x.shape[-1], **size), x[:batch])
-    for name, (build, xb) in builders.items():
-        for jit_compile in map(bool, args.jit):
-            keras.utils.set_random_seed(0)
-            trained = build()
-            trained.compile(make_optimizer(size['d_model']), loss=WeightedLoss('MSE'), jit_compile=jit_compile)
-            start = time.perf_counter(); trained.train_on_batch(xb, yb, sample_weight=wb); trained.train_on_batch(xb, yb, sample_weight=wb)
-            print(f"{name}, jit_compile={jit_compile}: compile + 2 first steps {time.perf_counter() - start:.1f} s")
-            rounds = [timed(lambda: trained.train_on_batch(xb, yb, sample_weight=wb), 2) for _ in range(max(1, args.batches // 2))]
-            for label, per_batch in (('median', np.median(rounds)), ('best', min(rounds))):
-                train_rate = batch / per_batch
-                print(f"{name}, training (jit_compile={jit_compile}, {label} round): {per_batch:.3f} s per batch of {batch} = "
-                      f"{train_rate:.0f} light curves/s (seed: 50); {3 * flops * train_rate / 1e9:.0f} GFLOP/s = "
-                      f"{3 * flops * train_rate / 1e9 / peak:.0%} of peak "
-                      f"(forward {flops / 1e6:.0f} MFLOP per light curve, training counted as 3x forward)")
-
-    model = TransformerAutoencoder(**size)
-    model.compile(jit_compile=False)
-    model.predict({k: v[:256] for k, v in inputs.items()}, batch_size=256, verbose=0)
-    forward = timed(lambda: model.predict(inputs, batch_size=256, verbose=0), 1)
-    print(f"teacher-forced forward pass: {len(x) / forward:.0f} light curves/s (seed: 128)")
-
-    n_fast = 512
-    mask = lcs.mask
-    reconstruct(model, x[:8], mask[:8], batch_size=8)   # warm-up
-    fast = timed(lambda: reconstruct(model, x[:n_fast], mask[:n_fast], batch_size=n_fast), 1) / n_fast
-    naive = timed(lambda: reconstruct_naive(model, x[:args.naive], mask[:args.naive]), 1) / args.naive
-    print(f"reconstruction: batched incremental {1e3 * fast:.2f} ms per light curve ({n_fast} at once); "
-          f"naive loop (batched, {args.naive} at once) {1e3 * naive:.0f} ms per light curve; seed 23 s: "
-          f"{23 / fast:.0f}x faster")
-    difference = np.abs(reconstruct(model, x[:2], mask[:2]) - reconstruct_naive(model, x[:2], mask[:2])).max()
-    print(f"max |incremental - naive| on 2 light curves: {difference:.2e}; load average {os.getloadavg()[0]:.2f}")
+    if args.measure_ours: print(json.dumps(measure_ours(args.measure_ours)))
+    elif args.options: options_table(args.rounds)
+    elif args.original: side_by_side(args.original, args.original_python, args.rounds, args.n)
+    else: parser.error('give --original DIRECTORY (side by side with the original code) or --options')
 
 if __name__ == '__main__': main()

@@ -25,12 +25,12 @@ from .classifiers import (build_ae_classifier, build_encoder_classifier, train_c
                                         final_probabilities)
 
 # %% auto #0
-__all__ = ['CLASSIFIER_OPTIONS', 'VERBOSE_HELP', 'Config', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule',
-           'GridConfig', 'TrainConfig', 'build_autoencoder', 'run_data', 'train_autoencoder', 'reconstruction_scores',
-           'EncoderOptions', 'AEOptions', 'RNNOptions', 'TokenSize', 'TokenData', 'TokenOptions', 'ClassifierConfig',
-           'build_classifier', 'train_classifier_run', 'run_tokens', 'train_token_classifier_run', 'PretrainConfig',
-           'pretrain_tokens', 'option', 'kinds_option', 'given_options', 'train_ae_cli', 'train_classifier_cli',
-           'pretrain_tokens_cli']
+__all__ = ['PRECISIONS', 'CLASSIFIER_OPTIONS', 'VERBOSE_HELP', 'Config', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity',
+           'Schedule', 'GridConfig', 'bfloat16_is_fast', 'resolve_precision', 'TrainConfig', 'build_autoencoder',
+           'run_data', 'train_autoencoder', 'reconstruction_scores', 'EncoderOptions', 'AEOptions', 'RNNOptions',
+           'TokenSize', 'TokenData', 'TokenOptions', 'ClassifierConfig', 'build_classifier', 'train_classifier_run',
+           'run_tokens', 'train_token_classifier_run', 'PretrainConfig', 'pretrain_tokens', 'option', 'kinds_option',
+           'given_options', 'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli']
 
 # %% ../nbs/22_train.ipynb #be49c58e
 _ALIASES = {'data': 'source'}
@@ -137,7 +137,7 @@ class DataConfig(Config):
 
 @dataclass
 class ModelSize(Config):
-    "The size of a Transformer stack."
+    "The size of a Transformer stack; the defaults are the original code's reference configuration."
     d_model: int = 128
     num_layers: int = 8
     num_heads: int = 8
@@ -183,13 +183,48 @@ class GridConfig(Config):
     max_gap: float = 50.
 
 # %% ../nbs/22_train.ipynb #6f535e76
+PRECISIONS = ('auto', 'float32', 'mixed_bfloat16')
+
+def _cpu_flags() -> set:
+    "The CPU's feature flags (Linux; empty elsewhere)."
+    try: text = Path('/proc/cpuinfo').read_text()
+    except OSError: return set()
+    return {flag for line in text.splitlines() if line.startswith('flags') for flag in line.split(':', 1)[1].split()}
+
+def _gpu_compute_capabilities() -> list:
+    "The compute capabilities `(major, minor)` of the GPUs the Keras backend sees."
+    backend = keras.backend.backend()
+    if backend == 'tensorflow':
+        import tensorflow as tf
+        return [tf.config.experimental.get_device_details(gpu).get('compute_capability', (0, 0))
+                for gpu in tf.config.list_physical_devices('GPU')]
+    if backend == 'jax':
+        import jax
+        return [tuple(int(v) for v in str(getattr(d, 'compute_capability', '0.0')).split('.')[:2])
+                for d in jax.devices() if d.platform == 'gpu']
+    if backend == 'torch':
+        import torch
+        return [torch.cuda.get_device_capability(i) for i in range(torch.cuda.device_count())]
+    return []
+
+def bfloat16_is_fast() -> bool:
+    "Whether this machine multiplies bfloat16 matrices natively: a GPU of compute capability 8 or more, or a CPU with AVX512-BF16 or AMX-BF16."
+    return any(tuple(c) >= (8, 0) for c in _gpu_compute_capabilities()) or bool({'avx512_bf16', 'amx_bf16'} & _cpu_flags())
+
+def resolve_precision(precision:str='auto') -> str:
+    "The dtype policy of `precision`: `'auto'` is `'mixed_bfloat16'` where `bfloat16_is_fast()`, `'float32'` elsewhere."
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: expected one of {PRECISIONS}")
+    if precision != 'auto': return precision
+    return 'mixed_bfloat16' if bfloat16_is_fast() else 'float32'
+
+# %% ../nbs/22_train.ipynb #5767013f
 @dataclass
 class TrainConfig(Config):
     "Everything that defines an autoencoder training run."
     out: str = 'runs/autoencoder'
     seed: int = 0
     data: DataConfig = field(default_factory=DataConfig)
-    model: ModelSize = field(default_factory=ModelSize)
+    model: ModelSize = field(default_factory=lambda: ModelSize(d_model=32, num_layers=2, num_heads=4, dff=64))
     max_len: int = 512
     approximate: bool = False
     wgt_map: bool = True
@@ -197,9 +232,13 @@ class TrainConfig(Config):
     sparsity: Sparsity = field(default_factory=Sparsity)
     optimisation: Optimisation = field(default_factory=lambda: Optimisation(learning_rate=None))
     schedule: Schedule = field(default_factory=Schedule)
+    precision: str = 'auto'
+    skip_unobserved: bool = True
 
     def __post_init__(self):
         if self.loss not in LOSS_NAMES: raise ValueError(f"unknown loss {self.loss!r}: expected one of {LOSS_NAMES}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {self.precision!r}: expected one of {PRECISIONS}")
 
 # %% ../nbs/22_train.ipynb #db1ffc74
 def build_autoencoder(config:TrainConfig, n_filters:int=6) -> TransformerAutoencoder:
@@ -207,8 +246,9 @@ def build_autoencoder(config:TrainConfig, n_filters:int=6) -> TransformerAutoenc
     size, sparsity, schedule, optimisation = config.model, config.sparsity, config.schedule, config.optimisation
     model = TransformerAutoencoder(n_filters=n_filters, d_model=size.d_model, num_layers=size.num_layers,
                                    num_heads=size.num_heads, dff=size.dff, dropout=size.dropout, embed=size.embed,
-                                   max_len=config.max_len,
-                                   first_kernel_regularizer=first_kernel_regularizer(config.loss, sparsity.kld_alpha, sparsity.kld_rho))
+                                   max_len=config.max_len, skip_unobserved=config.skip_unobserved,
+                                   first_kernel_regularizer=first_kernel_regularizer(config.loss, sparsity.kld_alpha, sparsity.kld_rho),
+                                   dtype=resolve_precision(config.precision))
     optimizer = make_optimizer(size.d_model, optimisation.learning_rate, schedule.lr_scale, schedule.warmup, schedule.exponent,
                                schedule.beta_1, schedule.beta_2, schedule.epsilon)
     model.compile(optimizer=optimizer, loss=WeightedLoss(config.loss), jit_compile=optimisation.jit_compile)
@@ -240,8 +280,10 @@ def train_autoencoder(config:TrainConfig|dict|None=None, # the run; a dict or No
                       verbose:int=1, # 1: progress bar, 2: a line per epoch, 0: silent
                       callbacks:list=(), # further Keras callbacks
                      ) -> tuple: # (trained model, history dict)
-    "Train the Transformer autoencoder described by `config`; write model, history, config and logs to `config.out`."
+    """Train the Transformer autoencoder described by `config`; write model, history, config and logs to `config.out`.
+    The saved config records the precision used (`'auto'` resolved)."""
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else (config or TrainConfig())
+    config = config.with_options(precision=resolve_precision(config.precision))
     keras.utils.set_random_seed(config.seed)
     lcs, config = run_data(config, lcs)
     train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
@@ -520,12 +562,15 @@ def train_ae_cli(config:Param("a config.json to start from (command-line options
                  epochs:option(_AE, 'epochs', "maximum epochs", int)=None,
                  patience:option(_AE, 'patience', "early-stopping patience in epochs", int)=None,
                  jit_compile:option(_AE, 'jit_compile', "compile with XLA", bool_arg)=None,
+                 precision:option(_AE, 'precision', f"one of {', '.join(PRECISIONS)} ('auto': mixed_bfloat16 where bfloat16 is native)", str)=None,
+                 skip_unobserved:option(_AE, 'skip_unobserved', "compute only the steps that reach the loss", bool_arg)=None,
                  verbose:Param(VERBOSE_HELP, int)=1,
                 ):
     "Train the Transformer autoencoder and write model.keras, history.csv, config.json and TensorBoard logs."
     run = (TrainConfig.load(config) if config else TrainConfig()).with_options(**given_options(locals()))
-    _, history = train_autoencoder(run, verbose=keras_verbosity(verbose))
-    print(f"best validation loss {min(history['val_loss']):.5g}")
+    model, history = train_autoencoder(run, verbose=keras_verbosity(verbose))
+    print(f"precision {model.dtype_policy.name}, skip_unobserved={run.skip_unobserved}, jit_compile={run.optimisation.jit_compile}; "
+          f"best validation loss {min(history['val_loss']):.5g}")
     report_outputs(run.out, 'model.keras, history.csv, config.json, TensorBoard logs')
 
 # %% ../nbs/22_train.ipynb #ac04c323

@@ -5,6 +5,7 @@
 # %% ../nbs/10_transformer.ipynb #cd831391
 from __future__ import annotations
 import weakref
+from contextlib import contextmanager
 import numpy as np
 import keras
 from keras import ops, layers
@@ -12,9 +13,10 @@ from .cli import progress
 
 # %% auto #0
 __all__ = ['positional_encoding', 'observed_steps', 'look_ahead_mask', 'shift_right', 'decoder_step_mask', 'ObservedSteps',
-           'is_registered_as', 'large_negative', 'CachedMultiHeadAttention', 'EncoderLayer', 'DecoderLayer',
-           'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder', 'TransformerAutoencoder',
-           'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive', 'reconstruct', 'attention_maps']
+           'is_registered_as', 'large_negative', 'dtype_policy_scope', 'CachedMultiHeadAttention', 'EncoderLayer',
+           'DecoderLayer', 'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder', 'decoder_steps',
+           'selected_steps', 'take_steps', 'spread_steps', 'TransformerAutoencoder', 'autoencoder_inputs',
+           'reconstruct_teacher_forced', 'reconstruct_naive', 'reconstruct', 'attention_maps', 'forward_flops']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -60,6 +62,14 @@ def large_negative(dtype) -> float:
     "A finite stand-in for minus infinity in `dtype`: -3e4 in float16, -1e9 otherwise (float32, bfloat16, float64)."
     return -3e4 if keras.backend.standardize_dtype(dtype) == 'float16' else -1e9
 
+@contextmanager
+def dtype_policy_scope(policy): # a dtype policy or its name, e.g. 'mixed_bfloat16'
+    "Layers made inside the block take `policy` by default (Keras' global policy, restored after)."
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try: yield
+    finally: keras.config.set_dtype_policy(previous)
+
 # %% ../nbs/10_transformer.ipynb #ccedd813
 def _check_heads(d_model, num_heads):
     if num_heads < 1 or d_model < 1: raise ValueError(f"need d_model >= 1 and num_heads >= 1, got {d_model}, {num_heads}")
@@ -72,6 +82,11 @@ def _attention_mask(value_mask=None, attention_mask=None):
     if value_mask is None: return attention_mask
     value_mask = ops.cast(value_mask, 'bool')[:, None, :]                       # (batch, 1, k)
     return value_mask if attention_mask is None else ops.logical_and(attention_mask, value_mask)
+
+def _softmax_dtype(dtype):
+    "The dtype of the attention softmax: float32 for 16-bit scores (mixed precision), else the scores' own."
+    dtype = keras.backend.standardize_dtype(dtype)
+    return 'float32' if dtype in ('float16', 'bfloat16') else dtype
 
 def _steps(x):
     "Number of steps of `x` `(batch, steps, ...)`: static if known (keeps shapes static when traced), else dynamic."
@@ -108,8 +123,8 @@ class CachedMultiHeadAttention(layers.Layer):
             bias = ops.where(ops.expand_dims(attention_mask, 1), ops.cast(0, scores.dtype),
                              ops.cast(large_negative(scores.dtype), scores.dtype))
             scores = scores + bias
-        weights = ops.softmax(scores, axis=-1)
-        attended = ops.transpose(ops.matmul(weights, value), (0, 2, 1, 3))   # (batch, q, heads, depth)
+        weights = ops.softmax(ops.cast(scores, _softmax_dtype(scores.dtype)), axis=-1)   # float32 under mixed precision
+        attended = ops.transpose(ops.matmul(ops.cast(weights, value.dtype), value), (0, 2, 1, 3))   # (batch, q, heads, depth)
         output = self.output_dense(ops.reshape(attended, (-1, _steps(query), self.d_model)))
         return (output, weights) if return_attention_scores else output
 
@@ -232,18 +247,20 @@ class _Stack(layers.Layer):
         self.n_filters, self.d_model, self.num_layers, self.num_heads = n_filters, d_model, num_layers, num_heads
         self.dff, self.dropout, self.embed, self.max_len = dff, dropout, embed, max_len
         self.first_kernel_regularizer = keras.regularizers.get(first_kernel_regularizer)
-        self.embedding = layers.Dense(d_model, kernel_regularizer=self.first_kernel_regularizer, name='embedding') if embed else None
         self.positions = positional_encoding(max_len, d_model)
-        self.input_dropout = layers.Dropout(dropout)
-        self.layers_ = [self.layer_class(d_model, num_heads, dff, dropout, name=f'layer{i}',
-                                         kernel_regularizer=None if embed or i else self.first_kernel_regularizer)
-                        for i in range(num_layers)]
+        with dtype_policy_scope(self.dtype_policy):                                  # the parts compute as the stack does
+            self.embedding = layers.Dense(d_model, kernel_regularizer=self.first_kernel_regularizer, name='embedding') if embed else None
+            self.input_dropout = layers.Dropout(dropout)
+            self.layers_ = [self.layer_class(d_model, num_heads, dff, dropout, name=f'layer{i}',
+                                             kernel_regularizer=None if embed or i else self.first_kernel_regularizer)
+                            for i in range(num_layers)]
         self.supports_masking = True
 
-    def embed_steps(self, flux, observed, first_position=0, training=None):
-        """Embedding plus positional encoding, from `first_position` on, of `flux` `(batch, steps, filters)` and its
-        observation mask `observed` (boolean or 0/1, same shape): the channels are the observed fluxes (0 where
-        `observed` is False) and the mask itself."""
+    def embed_steps(self, flux, observed, first_position=0, positions=None, training=None):
+        """Embedding plus positional encoding of `flux` `(batch, steps, filters)` and its observation mask `observed`
+        (boolean or 0/1, same shape): the channels are the observed fluxes (0 where `observed` is False) and the mask
+        itself. The steps are the time steps from `first_position` on, or the time steps `positions` `(batch, steps)`
+        when they are a selection (see `take_steps`)."""
         if flux.shape[-1] is not None and flux.shape[-1] != self.n_filters:
             raise ValueError(f"expected {self.n_filters} filters, got input of shape {flux.shape}")
         if tuple(observed.shape[1:]) != tuple(flux.shape[1:]):
@@ -254,8 +271,10 @@ class _Stack(layers.Layer):
         observed = ops.cast(observed, self.compute_dtype)
         channels = ops.concatenate([ops.cast(flux, self.compute_dtype) * observed, observed], axis=-1)   # (batch, steps, 2 filters)
         x = self.embedding(channels) * ops.cast(self.d_model ** 0.5, self.compute_dtype) if self.embed else channels
-        positions = ops.slice(ops.convert_to_tensor(self.positions, x.dtype), (first_position, 0), (ops.shape(x)[1], self.d_model))
-        return self.input_dropout(x + positions[None], training=training)
+        table = ops.convert_to_tensor(self.positions, x.dtype)
+        encoding = (ops.slice(table, (first_position, 0), (ops.shape(x)[1], self.d_model))[None] if positions is None
+                    else ops.take(table, positions, axis=0))
+        return self.input_dropout(x + encoding, training=training)
 
     def get_config(self):
         return {**super().get_config(), 'n_filters': self.n_filters, 'd_model': self.d_model,
@@ -268,13 +287,14 @@ class _Stack(layers.Layer):
 class TransformerEncoder(_Stack):
     "Embedding, positional encoding and `num_layers` encoder layers: light curves to per-step encodings."
     layer_class = EncoderLayer
-    def call(self, inputs, training=None, return_attention_scores=False):
+    def call(self, inputs, training=None, return_attention_scores=False, positions=None):
         """`inputs`: `[flux, mask]`, light curves `(batch, steps, filters)` and their observation mask (boolean or 0/1,
-        same shape). Returns the encodings `(batch, steps, d_model)`, which carry the Keras mask of the observed steps,
-        or with `return_attention_scores` also the list of every layer's weights `(batch, heads, steps, steps)`."""
+        same shape); `positions`: their time steps `(batch, steps)` when they are a selection of steps (`take_steps`).
+        Returns the encodings `(batch, steps, d_model)`, which carry the Keras mask of the observed steps, or with
+        `return_attention_scores` also the list of every layer's weights `(batch, heads, steps, steps)`."""
         flux, observed = _unpack(inputs, ('flux', 'mask'), 'TransformerEncoder')
         mask = observed_steps(observed)                                         # (batch, steps)
-        x, scores = self.embed_steps(flux, observed, training=training), []
+        x, scores = self.embed_steps(flux, observed, positions=positions, training=training), []
         for layer in self.layers_:
             x, weights = layer(x, mask=mask, training=training, return_attention_scores=True)
             scores.append(weights)
@@ -295,22 +315,28 @@ def encoder_max_len(n_steps:int) -> int:
 class TransformerDecoder(_Stack):
     "Embedding, positional encoding and `num_layers` decoder layers over the shifted teacher and the encoder output."
     layer_class = DecoderLayer
-    def call(self, inputs, mask=None, training=None, return_attention_scores=False):
+    def call(self, inputs, mask=None, training=None, return_attention_scores=False, positions=None):
         """`inputs`: `[teacher, mask, encoder_output]`: the light curve to produce `(batch, steps, filters)` and its
         observation mask (boolean or 0/1, same shape), which the decoder shifts right itself, and the encodings
         `(batch, encoder steps, d_model)`. `mask`: the Keras masks of these inputs; only the last is used, the encoder
         steps that may be attended to (by default the mask the encoder's output carries), and it is required. The
         decoder's own padding mask is the start token and the observed steps of the shifted teacher mask. Returns
         `(batch, steps, d_model)` with no mask (every step is a prediction), or with `return_attention_scores` also the
-        lists of self- and cross-attention weights of every layer."""
+        lists of self- and cross-attention weights of every layer. With `positions` `(batch, n)`, the time steps
+        that `selected_steps(decoder_steps(...))` selects, only those steps are computed: the output is
+        `(batch, n, d_model)`, equal at the selected steps to the full output."""
         teacher, observed, encoder_output = _unpack(inputs, ('teacher', 'mask', 'encoder_output'), 'TransformerDecoder')
         encoder_mask = None if mask is None else mask[-1]
         if encoder_mask is None:
             raise ValueError("TransformerDecoder needs the encoder's step mask: the Keras mask of the encoder output, "
                              "or mask=[None, None, encoder_mask]")
         observed = ops.cast(observed, self.compute_dtype)
+        shifted, shifted_observed = shift_right(teacher), shift_right(observed)
         decoder_mask = decoder_step_mask(observed_steps(observed))              # (batch, steps)
-        x = self.embed_steps(shift_right(teacher), shift_right(observed), training=training)
+        if positions is not None:
+            shifted, shifted_observed = take_steps(shifted, positions), take_steps(shifted_observed, positions)
+            decoder_mask = ops.take_along_axis(decoder_mask, positions, axis=1)
+        x = self.embed_steps(shifted, shifted_observed, positions=positions, training=training)
         self_scores, cross_scores = [], []
         for layer in self.layers_:
             x, self_weights, cross_weights = layer([x, encoder_output], mask=[decoder_mask, encoder_mask],
@@ -321,6 +347,29 @@ class TransformerDecoder(_Stack):
     def compute_mask(self, inputs, mask=None):
         "No mask flows on: the output at every step is a prediction, whether or not that step's input was observed."
         return None
+
+# %% ../nbs/10_transformer.ipynb #806be679
+def decoder_steps(observed_step): # (batch, steps) bool: the steps with at least one observation
+    "Boolean `(batch, steps)`: the decoder steps that training needs, the observed steps and those after them (and the start)."
+    return ops.logical_or(decoder_step_mask(observed_step), observed_step)
+
+def selected_steps(keep): # (batch, steps) bool: the steps to keep
+    """Time steps `(batch, n)`: each row's kept steps in time order, then its other steps, cut at `n`, the most
+    kept steps in a row of the batch (a dynamic size)."""
+    position = ops.arange(ops.shape(keep)[1])[None]
+    order = ops.argsort(ops.where(keep, position, position + ops.shape(keep)[1]), axis=-1)
+    most = ops.max(ops.sum(ops.cast(keep, 'int32'), axis=1))
+    return order[:, :most]                                                    # keeps a static batch size static
+
+def take_steps(x, positions): # x: (batch, steps, channels); positions: (batch, n) int
+    "The steps `positions` of each row of `x`: `(batch, n, channels)`."
+    return ops.take_along_axis(x, ops.repeat(positions[..., None], x.shape[-1], axis=-1), axis=1)
+
+def spread_steps(x, keep): # x: (batch, n, channels), the kept steps of `keep` as `selected_steps` orders them
+    "The kept steps `x` back on the grid of `keep` `(batch, steps)`: `(batch, steps, channels)`, zero at the steps not kept."
+    rank = ops.maximum(ops.cumsum(ops.cast(keep, 'int32'), axis=1) - 1, 0)          # a kept step's index in `x`
+    spread = ops.take_along_axis(x, ops.repeat(rank[..., None], x.shape[-1], axis=-1), axis=1)
+    return ops.where(keep[..., None], spread, ops.zeros_like(spread))
 
 # %% ../nbs/10_transformer.ipynb #d2ae627b
 _AUTOENCODER_INPUTS = ('flux', 'mask', 'teacher')
@@ -338,20 +387,32 @@ def _autoencoder_parts(inputs):
 class TransformerAutoencoder(keras.Model):
     "Transformer encoder-decoder that reconstructs light curves (or their noiseless models) with teacher forcing."
     def __init__(self, n_filters:int=6, d_model:int=128, num_layers:int=8, num_heads:int=8, dff:int=64,
-                 dropout:float=0., embed:bool=True, max_len:int=512, first_kernel_regularizer=None, **kwargs):
+                 dropout:float=0., embed:bool=True, max_len:int=512, first_kernel_regularizer=None,
+                 skip_unobserved:bool=True, # in training, compute only the steps that reach the loss (TensorFlow, no XLA)
+                 **kwargs):
         super().__init__(**kwargs)
         self.stack_config = dict(n_filters=n_filters, d_model=d_model, num_layers=num_layers, num_heads=num_heads,
                                  dff=dff, dropout=dropout, embed=embed, max_len=max_len)
         self.first_kernel_regularizer = keras.regularizers.get(first_kernel_regularizer)
-        self.encoder = TransformerEncoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='encoder')
-        self.decoder = TransformerDecoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='decoder')
-        self.final = layers.Dense(n_filters, name='final')
+        self.skip_unobserved = skip_unobserved
+        with dtype_policy_scope(self.dtype_policy):                                  # the stacks compute as the model does
+            self.encoder = TransformerEncoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='encoder')
+            self.decoder = TransformerDecoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='decoder')
+        self.final = layers.Dense(n_filters, name='final', dtype='float32')   # float32 output under mixed precision too
+
+    def skips_unobserved(self, training=None) -> bool:
+        """Whether a call with `training` computes only the steps that reach the loss: in training, with
+        `skip_unobserved`, under TensorFlow without XLA (the selection has a size known only at run time)."""
+        return bool(training and self.skip_unobserved and keras.backend.backend() == 'tensorflow' and not self.jit_compile)
 
     def call(self, inputs, training=None, return_attention_scores=False):
         """`inputs`: `{'flux', 'mask'[, 'teacher']}`, see `autoencoder_inputs`. Returns the reconstruction
         `(batch, steps, filters)` with no mask (every step is predicted), or with `return_attention_scores` also a dict
-        of attention weights (see `attention_maps`)."""
+        of attention weights (see `attention_maps`). In training (see `skips_unobserved`) the output is zero at the
+        steps that cannot reach a loss weighted by the mask: not observed, and not after an observed step."""
         flux, observed, teacher = _autoencoder_parts(inputs)
+        if self.skips_unobserved(training) and not return_attention_scores:
+            return self._call_on_needed_steps(flux, observed, teacher, training)
         encoded = self.encoder([flux, observed], training=training, return_attention_scores=return_attention_scores)
         if return_attention_scores: encoded, encoder_scores = encoded
         decoded = self.decoder([teacher, observed, encoded], mask=[None, None, observed_steps(observed)],
@@ -360,12 +421,23 @@ class TransformerAutoencoder(keras.Model):
         decoded, self_scores, cross_scores = decoded
         return self.final(decoded), dict(encoder=encoder_scores, decoder_self=self_scores, decoder_cross=cross_scores)
 
+    def _call_on_needed_steps(self, flux, observed, teacher, training):
+        "The training pass on the observed steps (encoder) and on `decoder_steps` (decoder), spread back on the grid."
+        observed_step = observed_steps(observed)
+        encoder_positions = selected_steps(observed_step)
+        encoded = self.encoder([take_steps(flux, encoder_positions), take_steps(observed, encoder_positions)],
+                               training=training, positions=encoder_positions)
+        needed = decoder_steps(observed_step)
+        decoded = self.decoder([teacher, observed, encoded], mask=[None, None, ops.take_along_axis(observed_step, encoder_positions, axis=1)],
+                               training=training, positions=selected_steps(needed))
+        return spread_steps(self.final(decoded), needed)
+
     def compute_mask(self, inputs, mask=None):
         "No mask flows on: the reconstruction covers every step (a mask on it would also mask Keras' loss)."
         return None
 
     def get_config(self):
-        return {**super().get_config(), **self.stack_config,
+        return {**super().get_config(), **self.stack_config, 'skip_unobserved': self.skip_unobserved,
                 'first_kernel_regularizer': keras.regularizers.serialize(self.first_kernel_regularizer)}
 
 # %% ../nbs/10_transformer.ipynb #57f26be1
@@ -409,8 +481,13 @@ def reconstruct_naive(model:TransformerAutoencoder, flux:np.ndarray, mask:np.nda
 def _decode_incrementally(model, flux, observed):
     "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 mask, with cached keys and values."
     encoder, decoder = model.encoder, model.decoder
-    encoder_mask = observed_steps(observed)
-    encoded = encoder([flux, observed], training=False)
+    if keras.backend.backend() == 'tensorflow':                      # the encoder on the observed steps only (a dynamic size)
+        positions = selected_steps(observed_steps(observed))
+        encoder_mask = observed_steps(take_steps(observed, positions))
+        encoded = encoder([take_steps(flux, positions), take_steps(observed, positions)], training=False, positions=positions)
+    else:
+        encoder_mask = observed_steps(observed)
+        encoded = encoder([flux, observed], training=False)
     cross_key_values = [layer.cross_attention.project_key_value(encoded) for layer in decoder.layers_]
     batch, (steps, n_filters) = ops.shape(flux)[0], flux.shape[1:]      # batch size may be unknown when traced
     heads, depth, dtype = decoder.num_heads, decoder.d_model // decoder.num_heads, model.final.compute_dtype
@@ -431,7 +508,7 @@ def _decode_incrementally(model, flux, observed):
             attended = layer.self_attention.attend(x, key_cache, value_cache, attention_mask=self_mask)
             x, _ = layer.attend_and_feed(x, attended, cross_kv, encoder_mask, training=False)
             new_keys.append(key_cache); new_values.append(value_cache)
-        prediction = model.final(x)                                              # (batch, 1, filters)
+        prediction = ops.reshape(model.final(x), (batch, 1, n_filters))          # a static batch size stays static
         outputs = ops.slice_update(outputs, (0, t, 0), prediction)
         step_keep = ops.expand_dims(ops.take(keep, t, axis=1), 1)                # (batch, 1, filters)
         step_input = ops.where(step_keep, prediction, ops.zeros_like(prediction))  # what the decoder saw in training
@@ -446,9 +523,27 @@ def _decode_incrementally(model, flux, observed):
 
 _DECODERS = weakref.WeakKeyDictionary()
 
+def float32_copy(model:TransformerAutoencoder) -> TransformerAutoencoder:
+    "The same autoencoder computing in float32, with `model`'s weights (of a mixed-precision model, for full-precision outputs)."
+    with dtype_policy_scope('float32'):
+        copy = type(model).from_config({**model.get_config(), 'dtype': 'float32'})
+    n_filters = model.stack_config['n_filters']
+    copy(autoencoder_inputs(np.zeros((1, 1, n_filters)), np.ones((1, 1, n_filters))))
+    copy.set_weights(model.get_weights())
+    return copy
+
+def _float32_twin(model):
+    "The cached `float32_copy` of `model`, with the model's current weights."
+    twin = _DECODERS.setdefault(model, {}).get('float32')
+    if twin is None: twin = _DECODERS[model]['float32'] = float32_copy(model)
+    else: twin.set_weights(model.get_weights())
+    return twin
+
 def _decoder_function(model, shape):
     """`_decode_incrementally` for `model` and light curves of `shape` `(steps, filters)`, traced once into a graph
-    under TensorFlow (the loop then runs without Python; only the batch size may vary); the other backends run it as is."""
+    under TensorFlow (the loop then runs without Python; only the batch size may vary); the other backends run it as is.
+    A model that computes in another dtype than float32 decodes with its float32 twin, refreshed at each call."""
+    if model.decoder.compute_dtype != 'float32': model = _float32_twin(model)
     functions = _DECODERS.setdefault(model, {})
     if shape not in functions:
         decode = lambda flux, observed: _decode_incrementally(model, flux, observed)
@@ -480,3 +575,16 @@ def attention_maps(model:TransformerAutoencoder, flux:np.ndarray, mask:np.ndarra
     "Teacher-forced attention weights: `{'encoder'|'decoder_self'|'decoder_cross': [per layer (n, heads, q, k)]}`."
     _, scores = model(autoencoder_inputs(flux, mask, teacher), training=False, return_attention_scores=True)
     return {name: [ops.convert_to_numpy(w) for w in weights] for name, weights in scores.items()}
+
+# %% ../nbs/10_transformer.ipynb #c77d9cd3
+def forward_flops(steps:int, n_filters:int, d_model:int, num_layers:int, dff:int,
+                  decoder:bool=True, # False: the encoder alone (the encoder classifier's body)
+                 ) -> int:
+    "FLOPs of one forward pass of one light curve of `steps` steps through the encoder (and decoder) stacks."
+    dense = lambda n_in, n_out: 2 * steps * n_in * n_out
+    attention = 2 * 2 * steps * steps * d_model                                          # scores and weighted sum
+    projections = dense(d_model, d_model) + dense(d_model, 2 * d_model) + dense(d_model, d_model)
+    feed_forward = dense(d_model, dff) + dense(dff, d_model)
+    encoder = dense(2 * n_filters, d_model) + num_layers * (projections + attention + feed_forward)
+    if not decoder: return encoder
+    return encoder + dense(2 * n_filters, d_model) + num_layers * (2 * (projections + attention) + feed_forward) + dense(d_model, n_filters)

@@ -1,0 +1,116 @@
+"""Time to quality of the autoencoder and of the encoder classifier on the bundled Bazin set (3,000 objects, 20% for
+validation), for a reference size and smaller ones, and the autoencoder's reference size in float32 against
+mixed_bfloat16 (equal results: the validation loss after the same epochs; float32 trains for the reference's epochs,
+not within its time).
+
+The first configuration of a part (the autoencoder's reference size, the encoder classifier's default) trains
+for a fixed number of epochs; its best validation loss
+(the mean over the seeds) is the quality target and its training time the budget. Every other configuration
+trains for as many epochs as fit in that budget (the epoch that crosses it ends the run), so a smaller model gets
+more epochs. A configuration's time to quality is the wall time of training (validation included) until its
+validation loss first reaches the target, and "never" if it does not within the budget. The losses are named
+exactly: the autoencoder's validation loss is the weighted MSE of its teacher-forced reconstruction over the
+observed points (weights 1/sigma^2 normalised as in `WeightedLoss`) plus the KL sparsity penalty; the classifier's
+is the categorical cross-entropy with every object weighing 1 (not the PLAsTiCC weighted log-loss).
+
+    python benchmarks/bench_time_to_quality.py [--part ae classifier] [--epochs_ae 6] [--epochs_classifier 10] [--seeds 0]
+
+Prints a table per part and writes them with every run's history to --out (JSON)."""
+import argparse, json, os, tempfile, time
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+import numpy as np
+import keras
+from lc_transformer.benchmark import machine
+from lc_transformer.sources import load_dataset
+from lc_transformer.bazin import BUILTIN_BAZIN
+from lc_transformer.train import TrainConfig, ClassifierConfig, train_autoencoder, train_classifier_run, resolve_precision
+from lc_transformer.transformer import forward_flops
+
+AE_DEFAULT = dict(d_model=128, num_layers=8, num_heads=8, dff=64)
+AE_SIZES = {'reference (128, 8+8 layers)': AE_DEFAULT, '64, 4+4 layers': dict(d_model=64, num_layers=4, num_heads=8, dff=64),
+            '32, 2+2 layers': dict(d_model=32, num_layers=2, num_heads=4, dff=64)}
+MAX_EPOCHS = 1000                                   # the time budget ends the smaller configurations' runs
+CLASSIFIER_SIZES = {'default (32, 2 layers)': dict(d_model=32, num_layers=2, num_heads=4, dff=64),
+                    '32, 1 layer': dict(d_model=32, num_layers=1, num_heads=4, dff=64),
+                    '16, 1 layer': dict(d_model=16, num_layers=1, num_heads=2, dff=32)}
+
+class EpochClock(keras.callbacks.Callback):
+    "Wall seconds since training began, at the end of every epoch (validation included); stops after `budget` seconds."
+    def __init__(self, budget=None): super().__init__(); self.budget = budget
+    def on_train_begin(self, logs=None): self.began, self.seconds = time.perf_counter(), []
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.began)
+        if self.budget is not None and self.seconds[-1] >= self.budget: self.model.stop_training = True
+
+def timed_run(train, config, lcs, budget=None):
+    clock = EpochClock(budget)
+    history = train(config, lcs, verbose=0, callbacks=[clock])[1]
+    return {'val_loss': [float(v) for v in history['val_loss']], 'seconds': clock.seconds}
+
+def time_to(run, target):
+    "Seconds until the validation loss first reaches `target`, or None."
+    return next((s for loss, s in zip(run['val_loss'], run['seconds']) if loss <= target), None)
+
+def part_table(name, runs, default, steps):
+    "Print and return the summary of one part: best loss, time to the first configuration's quality, FLOPs per light curve."
+    target = float(np.mean([min(r['val_loss']) for r in runs[default]]))
+    rows = []
+    print(f"\n{name}: target = {target:.5g}, the best validation loss of '{default}' (mean over seeds)")
+    print(f"{'configuration':36} {'best val loss':>14} {'time to target (s)':>19} {'epochs':>7} {'s per epoch':>12} {'MFLOP/LC':>9}")
+    for label, seed_runs in runs.items():
+        best = [min(r['val_loss']) for r in seed_runs]
+        reached = [time_to(r, target) for r in seed_runs]
+        per_epoch = np.median([np.diff([0, *r['seconds']]) for r in seed_runs])
+        shown = ', '.join('never' if t is None else f"{t:.0f}" for t in reached)
+        flops = steps[label] / 1e6
+        print(f"{label:36} {np.mean(best):14.5g} {shown:>19} {len(seed_runs[0]['val_loss']):7d} {per_epoch:12.1f} {flops:9.0f}")
+        rows.append({'configuration': label, 'best_val_loss': best, 'seconds_to_target': reached,
+                     'seconds_per_epoch': float(per_epoch), 'forward_mflop_per_light_curve': flops})
+    return {'target': target, 'rows': rows}
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--part', nargs='+', default=['ae', 'classifier'], choices=['ae', 'classifier'])
+    parser.add_argument('--epochs_ae', type=int, default=6)
+    parser.add_argument('--epochs_classifier', type=int, default=10)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0])
+    parser.add_argument('--out', default='benchmarks/results/time_to_quality.json')
+    args = parser.parse_args()
+    info = machine()
+    print(f"{info['cores']} CPU cores, fp32 matmul peak {info['matmul_peak_gflops']:.0f} GFLOP/s (numpy 2048x2048), "
+          f"precision 'auto' = {resolve_precision()}; bundled Bazin set {BUILTIN_BAZIN}")
+    lcs = load_dataset(BUILTIN_BAZIN)
+    steps = lcs.flux.shape[1]
+    result = {'machine': info}
+    with tempfile.TemporaryDirectory() as tmp:
+        if 'ae' in args.part:
+            runs, flops = {}, {}
+            configs = {f"{label}, {resolve_precision()}": (size, 'auto') for label, size in AE_SIZES.items()}
+            configs[f"reference (128, 8+8 layers), float32"] = (AE_DEFAULT, 'float32')
+            budget = None
+            for label, (size, precision) in configs.items():
+                flops[label] = forward_flops(steps, lcs.n_filters, **{k: size[k] for k in ('d_model', 'num_layers', 'dff')})
+                fixed = budget is None or precision == 'float32'            # float32: the same epochs as the default
+                epochs = args.epochs_ae if fixed else MAX_EPOCHS
+                runs[label] = [timed_run(train_autoencoder, TrainConfig(out=f'{tmp}/ae', seed=seed, precision=precision).with_options(
+                    epochs=epochs, patience=epochs, **size), lcs, None if fixed else budget) for seed in args.seeds]
+                budget = budget or float(np.mean([r['seconds'][-1] for r in runs[label]]))
+                print(f"  {label}: best validation loss {[min(r['val_loss']) for r in runs[label]]}", flush=True)
+            result['autoencoder'] = part_table(f"autoencoder, {args.epochs_ae} epochs", runs, next(iter(configs)), flops)
+            result['autoencoder']['runs'] = runs
+        if 'classifier' in args.part:
+            runs, flops = {}, {}
+            budget = None
+            for label, size in CLASSIFIER_SIZES.items():
+                flops[label] = forward_flops(steps, lcs.n_filters, size['d_model'], size['num_layers'], size['dff'], decoder=False)
+                epochs = args.epochs_classifier if budget is None else MAX_EPOCHS
+                runs[label] = [timed_run(train_classifier_run, ClassifierConfig(kind='encoder', out=f'{tmp}/classifier', seed=seed).with_options(
+                    epochs=epochs, patience=epochs, **size), lcs, budget) for seed in args.seeds]
+                budget = budget or float(np.mean([r['seconds'][-1] for r in runs[label]]))
+                print(f"  {label}: best validation loss {[min(r['val_loss']) for r in runs[label]]}", flush=True)
+            result['classifier'] = part_table(f"encoder classifier, {args.epochs_classifier} epochs", runs, next(iter(CLASSIFIER_SIZES)), flops)
+            result['classifier']['runs'] = runs
+    with open(args.out, 'w') as f: json.dump(result, f, indent=1)
+    print(f"written to {args.out}")
+
+if __name__ == '__main__': main()
