@@ -371,6 +371,12 @@ def spread_steps(x, keep): # x: (batch, n, channels), the kept steps of `keep` a
     spread = ops.take_along_axis(x, ops.repeat(rank[..., None], x.shape[-1], axis=-1), axis=1)
     return ops.where(keep[..., None], spread, ops.zeros_like(spread))
 
+def _encode_observed_steps(encoder, flux, observed, training=None):
+    "The encoder on each light curve's observed steps only: the encodings `(batch, n, d_model)` and their step mask `(batch, n)`."
+    positions = selected_steps(observed_steps(observed))
+    selected = take_steps(observed, positions)
+    return encoder([take_steps(flux, positions), selected], training=training, positions=positions), observed_steps(selected)
+
 # %% ../nbs/10_transformer.ipynb #d2ae627b
 _AUTOENCODER_INPUTS = ('flux', 'mask', 'teacher')
 
@@ -423,13 +429,10 @@ class TransformerAutoencoder(keras.Model):
 
     def _call_on_needed_steps(self, flux, observed, teacher, training):
         "The training pass on the observed steps (encoder) and on `decoder_steps` (decoder), spread back on the grid."
-        observed_step = observed_steps(observed)
-        encoder_positions = selected_steps(observed_step)
-        encoded = self.encoder([take_steps(flux, encoder_positions), take_steps(observed, encoder_positions)],
-                               training=training, positions=encoder_positions)
-        needed = decoder_steps(observed_step)
-        decoded = self.decoder([teacher, observed, encoded], mask=[None, None, ops.take_along_axis(observed_step, encoder_positions, axis=1)],
-                               training=training, positions=selected_steps(needed))
+        encoded, encoder_mask = _encode_observed_steps(self.encoder, flux, observed, training)
+        needed = decoder_steps(observed_steps(observed))
+        decoded = self.decoder([teacher, observed, encoded], mask=[None, None, encoder_mask], training=training,
+                               positions=selected_steps(needed))
         return spread_steps(self.final(decoded), needed)
 
     def compute_mask(self, inputs, mask=None):
@@ -482,9 +485,7 @@ def _decode_incrementally(model, flux, observed):
     "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 mask, with cached keys and values."
     encoder, decoder = model.encoder, model.decoder
     if keras.backend.backend() == 'tensorflow':                      # the encoder on the observed steps only (a dynamic size)
-        positions = selected_steps(observed_steps(observed))
-        encoder_mask = observed_steps(take_steps(observed, positions))
-        encoded = encoder([take_steps(flux, positions), take_steps(observed, positions)], training=False, positions=positions)
+        encoded, encoder_mask = _encode_observed_steps(encoder, flux, observed, training=False)
     else:
         encoder_mask = observed_steps(observed)
         encoded = encoder([flux, observed], training=False)
