@@ -529,7 +529,7 @@ def float32_copy(model:TransformerAutoencoder) -> TransformerAutoencoder:
     with dtype_policy_scope('float32'):
         copy = type(model).from_config({**model.get_config(), 'dtype': 'float32'})
     n_filters = model.stack_config['n_filters']
-    copy(autoencoder_inputs(np.zeros((1, 1, n_filters)), np.ones((1, 1, n_filters))))
+    copy(autoencoder_inputs(np.zeros((1, 2, n_filters)), np.ones((1, 2, n_filters))))   # builds it (2 steps: no 1-key softmax)
     copy.set_weights(model.get_weights())
     return copy
 
