@@ -68,6 +68,19 @@ def part_table(name, runs, default, steps):
                      'seconds_per_epoch': float(per_epoch), 'forward_mflop_per_light_curve': flops})
     return {'target': target, 'rows': rows}
 
+def sweep(name, configs, epochs, seeds, lcs):
+    """Train every configuration, `label -> (train, config of a seed, forward FLOPs, keeps the first's epochs)`: the first
+    for `epochs` (its time is the budget), each other for `epochs` if it keeps them, else within the budget."""
+    runs, flops, budget = {}, {}, None
+    for label, (train, config, flops[label], same_epochs) in configs.items():
+        fixed = budget is None or same_epochs
+        n_epochs = epochs if fixed else MAX_EPOCHS
+        runs[label] = [timed_run(train, config(seed).with_options(epochs=n_epochs, patience=n_epochs), lcs, None if fixed else budget)
+                       for seed in seeds]
+        budget = budget or float(np.mean([r['seconds'][-1] for r in runs[label]]))
+        print(f"  {label}: best validation loss {[min(r['val_loss']) for r in runs[label]]}", flush=True)
+    return {**part_table(f"{name}, {epochs} epochs", runs, next(iter(configs)), flops), 'runs': runs}
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--part', nargs='+', default=['ae', 'classifier'], choices=['ae', 'classifier'])
@@ -84,32 +97,18 @@ def main():
     result = {'machine': info}
     with tempfile.TemporaryDirectory() as tmp:
         if 'ae' in args.part:
-            runs, flops = {}, {}
-            configs = {f"{label}, {resolve_precision()}": (size, 'auto') for label, size in AE_SIZES.items()}
-            configs[f"reference (128, 8+8 layers), float32"] = (AE_DEFAULT, 'float32')
-            budget = None
-            for label, (size, precision) in configs.items():
-                flops[label] = forward_flops(steps, lcs.n_filters, **{k: size[k] for k in ('d_model', 'num_layers', 'dff')})
-                fixed = budget is None or precision == 'float32'            # float32: the same epochs as the default
-                epochs = args.epochs_ae if fixed else MAX_EPOCHS
-                runs[label] = [timed_run(train_autoencoder, TrainConfig(out=f'{tmp}/ae', seed=seed, precision=precision).with_options(
-                    epochs=epochs, patience=epochs, **size), lcs, None if fixed else budget) for seed in args.seeds]
-                budget = budget or float(np.mean([r['seconds'][-1] for r in runs[label]]))
-                print(f"  {label}: best validation loss {[min(r['val_loss']) for r in runs[label]]}", flush=True)
-            result['autoencoder'] = part_table(f"autoencoder, {args.epochs_ae} epochs", runs, next(iter(configs)), flops)
-            result['autoencoder']['runs'] = runs
+            ae_flops = lambda size: forward_flops(steps, lcs.n_filters, size['d_model'], size['num_layers'], size['dff'])
+            ae = lambda size, precision: lambda seed: TrainConfig(out=f'{tmp}/ae', seed=seed, precision=precision).with_options(**size)
+            configs = {f"{label}, {resolve_precision()}": (train_autoencoder, ae(size, 'auto'), ae_flops(size), False)
+                       for label, size in AE_SIZES.items()}
+            configs["reference (128, 8+8 layers), float32"] = (train_autoencoder, ae(AE_DEFAULT, 'float32'), ae_flops(AE_DEFAULT), True)
+            result['autoencoder'] = sweep('autoencoder', configs, args.epochs_ae, args.seeds, lcs)
         if 'classifier' in args.part:
-            runs, flops = {}, {}
-            budget = None
-            for label, size in CLASSIFIER_SIZES.items():
-                flops[label] = forward_flops(steps, lcs.n_filters, size['d_model'], size['num_layers'], size['dff'], decoder=False)
-                epochs = args.epochs_classifier if budget is None else MAX_EPOCHS
-                runs[label] = [timed_run(train_classifier_run, ClassifierConfig(kind='encoder', out=f'{tmp}/classifier', seed=seed).with_options(
-                    epochs=epochs, patience=epochs, **size), lcs, budget) for seed in args.seeds]
-                budget = budget or float(np.mean([r['seconds'][-1] for r in runs[label]]))
-                print(f"  {label}: best validation loss {[min(r['val_loss']) for r in runs[label]]}", flush=True)
-            result['classifier'] = part_table(f"encoder classifier, {args.epochs_classifier} epochs", runs, next(iter(CLASSIFIER_SIZES)), flops)
-            result['classifier']['runs'] = runs
+            classifier = lambda size: lambda seed: ClassifierConfig(kind='encoder', out=f'{tmp}/classifier', seed=seed).with_options(**size)
+            configs = {label: (train_classifier_run, classifier(size),
+                               forward_flops(steps, lcs.n_filters, size['d_model'], size['num_layers'], size['dff'], decoder=False), False)
+                       for label, size in CLASSIFIER_SIZES.items()}
+            result['classifier'] = sweep('encoder classifier', configs, args.epochs_classifier, args.seeds, lcs)
     with open(args.out, 'w') as f: json.dump(result, f, indent=1)
     print(f"written to {args.out}")
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_train.ipynb #cbed3a8a
 from __future__ import annotations
-import json, math
+import functools, json, math
 from dataclasses import MISSING, dataclass, field, fields, asdict, replace
 from pathlib import Path
 import numpy as np
@@ -207,13 +207,17 @@ def _gpu_compute_capabilities() -> list:
         return [torch.cuda.get_device_capability(i) for i in range(torch.cuda.device_count())]
     return []
 
+@functools.cache
 def bfloat16_is_fast() -> bool:
     "Whether this machine multiplies bfloat16 matrices natively: a GPU of compute capability 8 or more, or a CPU with AVX512-BF16 or AMX-BF16."
     return any(tuple(c) >= (8, 0) for c in _gpu_compute_capabilities()) or bool({'avx512_bf16', 'amx_bf16'} & _cpu_flags())
 
+def _check_precision(precision):
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: expected one of {PRECISIONS}")
+
 def resolve_precision(precision:str='auto') -> str:
     "The dtype policy of `precision`: `'auto'` is `'mixed_bfloat16'` where `bfloat16_is_fast()`, `'float32'` elsewhere."
-    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: expected one of {PRECISIONS}")
+    _check_precision(precision)
     if precision != 'auto': return precision
     return 'mixed_bfloat16' if bfloat16_is_fast() else 'float32'
 
@@ -237,8 +241,7 @@ class TrainConfig(Config):
 
     def __post_init__(self):
         if self.loss not in LOSS_NAMES: raise ValueError(f"unknown loss {self.loss!r}: expected one of {LOSS_NAMES}")
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"unknown precision {self.precision!r}: expected one of {PRECISIONS}")
+        _check_precision(self.precision)
 
 # %% ../nbs/22_train.ipynb #db1ffc74
 def build_autoencoder(config:TrainConfig, n_filters:int=6) -> TransformerAutoencoder:
