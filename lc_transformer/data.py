@@ -18,7 +18,7 @@ __all__ = ['LSST_FILTERS', 'LSST_WAVELENGTHS_NM', 'FILTER_COLOURS', 'PLASTICC_CL
            'observed_until', 'concat_light_curves', 'object_positions', 'select_objects', 'copy_id_stride',
            'add_copies', 'random_truncations', 'validation_mask', 'split_by_object', 'balanced_class_weights',
            'model_arrays', 'to_dataset', 'save_light_curves', 'load_light_curves', 'LightCurvePartWriter',
-           'read_parts_manifest']
+           'write_parts_manifest', 'read_parts_manifest']
 
 # %% ../nbs/00_data.ipynb #1afe01ba
 LSST_FILTERS = ('u', 'g', 'r', 'i', 'z', 'y')
@@ -523,19 +523,34 @@ class LightCurvePartWriter:
         "Write the manifest (with `info`, JSON-serialisable): the parts become readable as one set."
         if not self.parts: raise ValueError(f"no part was added to {self.directory}: nothing to close")
         scale = self.weight_count / self.weight_sum if self.weights_mean_one and self.weight_sum > 0 else 1.
-        manifest = dict(format=_PARTS_FORMAT, version=1, n_objects=sum(p['n_objects'] for p in self.parts),
-                        weight_scale=scale, parts=self.parts, info=info)
-        tmp = self.directory/(PARTS_MANIFEST + '.tmp')
-        tmp.write_text(json.dumps(manifest, indent=1))
-        os.replace(tmp, self.directory/PARTS_MANIFEST)     # a reader never sees half a manifest
-        return self.directory
+        return write_parts_manifest(self.directory, self.parts, scale, **info)
 
-def read_parts_manifest(directory) -> dict:
-    "The manifest of a part directory of `LightCurvePartWriter`."
+def write_parts_manifest(directory, # the part directory
+                         parts:list, # `{'file', 'n_objects'}` of every part written, in order
+                         weight_scale:float=1., # applied to the weights on loading
+                         tasks:list|None=None, # parallel writing: `{'source', 'complete', 'parts', 'error'}` of every task
+                         /, **info) -> Path: # the directory
+    "Write the manifest of a part directory (atomically): complete unless a task in `tasks` is not."
+    complete = all(task['complete'] for task in tasks or [])
+    manifest = dict(format=_PARTS_FORMAT, version=1, complete=complete, n_objects=sum(p['n_objects'] for p in parts),
+                    weight_scale=weight_scale, parts=parts, info=info, **({} if tasks is None else {'tasks': tasks}))
+    tmp = Path(directory)/(PARTS_MANIFEST + '.tmp')
+    tmp.write_text(json.dumps(manifest, indent=1))
+    os.replace(tmp, Path(directory)/PARTS_MANIFEST)     # a reader never sees half a manifest
+    return Path(directory)
+
+def read_parts_manifest(directory,
+                        require_complete:bool=True, # refuse a set that some task did not complete
+                       ) -> dict:
+    "The manifest of a part directory (`LightCurvePartWriter`, `write_parts_manifest`)."
     path = Path(directory)/PARTS_MANIFEST
     if not path.exists(): raise FileNotFoundError(f"{directory} has no {PARTS_MANIFEST}: not a light-curve part directory (or its writing did not finish)")
     manifest = json.loads(path.read_text())
     if manifest.get('format') != _PARTS_FORMAT: raise ValueError(f"{path} has format {manifest.get('format')!r}, expected {_PARTS_FORMAT!r}")
+    if require_complete and not manifest.get('complete', True):
+        failed = [t for t in manifest['tasks'] if not t['complete']]
+        raise ValueError(f"{directory} is incomplete: {len(failed)} of {len(manifest['tasks'])} tasks did not complete "
+                         f"(first: {failed[0]['source']}: {failed[0]['error']}); write it again")
     return manifest
 
 def _load_parts(directory) -> LightCurves:

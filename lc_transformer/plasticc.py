@@ -4,7 +4,8 @@
 
 # %% ../nbs/30_plasticc.ipynb #d44b56d8
 from __future__ import annotations
-import gzip, re, zlib
+import gzip, io, re, zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 import numpy as np
@@ -16,7 +17,8 @@ from .metrics import kaggle_weighted_log_loss
 
 # %% auto #0
 __all__ = ['LIGHT_CURVE_COLUMNS', 'METADATA_COLUMNS', 'OBSERVATION_COLUMNS', 'METADATA_ESSENTIALS', 'plasticc_classes',
-           'file_columns', 'detect_schema', 'read_metadata', 'ObservationReader', 'plasticc_files', 'plasticc_log_loss']
+           'file_columns', 'detect_schema', 'read_metadata', 'ObservationReader', 'ObservationRange',
+           'observation_ranges', 'read_observation_range', 'plasticc_files', 'plasticc_log_loss']
 
 # %% ../nbs/30_plasticc.ipynb #4e355367
 def plasticc_classes() -> pd.DataFrame:
@@ -142,6 +144,48 @@ def _expand_paths(paths) -> list[Path]:
     return out
 
 # %% ../nbs/30_plasticc.ipynb #5b7fafc7
+def _observations(values:np.ndarray, # (n_rows, 6) object_id, mjd, passband, flux, flux_err, detected as read
+                  line_of, # `line_of(i)`: where row i is, for the messages ("file, line 12")
+                  last_id=None, last_mjd=None, # the row before these, if any: the order continues across it
+                 ) -> pd.DataFrame:
+    "The observations of `values`, checked: missing fields, unknown passbands, non-finite or non-positive errors, unsorted rows."
+    oid, mjd, filter_index, flux, err, det = values.T
+    where = lambda i: f"{line_of(int(i))} (object_id {oid[i]:.0f})"
+    missing = np.isnan(oid) | np.isnan(mjd) | np.isnan(filter_index) | np.isnan(det)
+    if missing.any():
+        i = int(np.argmax(missing))
+        names = [n for n, v in zip(('object_id', 'mjd', 'passband', 'detected'), (oid, mjd, filter_index, det)) if np.isnan(v[i])]
+        raise ValueError(f"{line_of(i)}: missing field(s) {names}: the file is truncated or the line damaged")
+    for name, v in (('flux', flux), ('flux_err', err)):
+        bad = ~np.isfinite(v)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"{where(i)}: `{name}` is {v[i]}: expected a finite number")
+    bad = err <= 0
+    if bad.any():
+        i = int(np.argmax(bad)); raise ValueError(f"{where(i)}: `flux_err` is {err[i]}: expected a positive error")
+    bad = ~np.isin(filter_index, np.arange(6))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{where(i)}: unknown passband {filter_index[i]:g}: expected 0-5 for {', '.join(LSST_FILTERS)}")
+    bad = ~np.isin(det, (0, 1))
+    if bad.any():
+        i = int(np.argmax(bad)); raise ValueError(f"{where(i)}: detection flag {det[i]:g}: expected 0 or 1")
+    prev_id = np.r_[oid[0] if last_id is None else last_id, oid[:-1]]
+    prev_mjd = np.r_[mjd[0] if last_mjd is None else last_mjd, mjd[:-1]]
+    down = oid < prev_id
+    if down.any():
+        i = int(np.argmax(down))
+        raise ValueError(f"{where(i)}: object_id decreases from {prev_id[i]:.0f}: files must be sorted by object, then time")
+    back = (oid == prev_id) & (mjd < prev_mjd)
+    if back.any():
+        i = int(np.argmax(back))
+        raise ValueError(f"{where(i)}: mjd {mjd[i]} comes after {prev_mjd[i]} in the same object: "
+                         "files must be sorted by object, then time")
+    return pd.DataFrame({'object_id': oid.astype(np.int64), 'mjd': mjd, 'passband': filter_index.astype(np.int8),
+                         'flux': flux, 'flux_err': err, 'detected': det.astype(bool)})
+
+# %% ../nbs/30_plasticc.ipynb #fd96ba98
 class ObservationReader:
     "Stream PLAsTiCC observation tables (either schema, plain or gzip, one or many files) in batches of whole objects."
     def __init__(self, paths, # a path, a list of paths, or a glob pattern
@@ -208,13 +252,10 @@ class ObservationReader:
             raise ValueError(f"{path}: a value is not a number ({e})") from e
 
     def _file_batches(self, path) -> Iterator[pd.DataFrame]:
-        carry, first_line, last_id, last_mjd = None, 2, None, None
+        carry, first_line, last = None, 2, (None, None)
         for values in self._chunks(path):
-            oid, mjd, filter_index, flux, err, det = values.T
-            self._validate(path, first_line, oid, mjd, filter_index, flux, err, det, last_id, last_mjd)
-            first_line += len(oid); last_id, last_mjd = oid[-1], mjd[-1]
-            batch = pd.DataFrame({'object_id': oid.astype(np.int64), 'mjd': mjd, 'passband': filter_index.astype(np.int8),
-                                  'flux': flux, 'flux_err': err, 'detected': det.astype(bool)})
+            batch = _observations(values, lambda i, first_line=first_line: f"{path}, line {first_line + i}", *last)
+            first_line += len(values); last = values[-1, 0], values[-1, 1]
             if carry is not None: batch = pd.concat([carry, batch], ignore_index=True)
             ids = batch.object_id.to_numpy()
             cut = int(np.searchsorted(ids, ids[-1], side='left'))   # first row of the last (maybe incomplete) object
@@ -222,41 +263,83 @@ class ObservationReader:
             if cut: yield batch.iloc[:cut].reset_index(drop=True)
         if carry is not None and len(carry): yield carry.reset_index(drop=True)
 
-    @staticmethod
-    def _validate(path, first_line, oid, mjd, filter_index, flux, err, det, last_id, last_mjd):
-        "Raise on missing fields, unknown passbands, non-finite or non-positive errors, and unsorted rows."
-        where = lambda i: f"{path}, line {first_line + int(i)} (object_id {oid[i]:.0f})"
-        missing = np.isnan(oid) | np.isnan(mjd) | np.isnan(filter_index) | np.isnan(det)
-        if missing.any():
-            i = int(np.argmax(missing))
-            names = [n for n, v in zip(('object_id', 'mjd', 'passband', 'detected'), (oid, mjd, filter_index, det)) if np.isnan(v[i])]
-            raise ValueError(f"{path}, line {first_line + i}: missing field(s) {names}: the file is truncated or the line damaged")
-        for name, v in (('flux', flux), ('flux_err', err)):
-            bad = ~np.isfinite(v)
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise ValueError(f"{where(i)}: `{name}` is {v[i]}: expected a finite number")
-        bad = err <= 0
-        if bad.any():
-            i = int(np.argmax(bad)); raise ValueError(f"{where(i)}: `flux_err` is {err[i]}: expected a positive error")
-        bad = ~np.isin(filter_index, np.arange(6))
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ValueError(f"{where(i)}: unknown passband {filter_index[i]:g}: expected 0-5 for {', '.join(LSST_FILTERS)}")
-        bad = ~np.isin(det, (0, 1))
-        if bad.any():
-            i = int(np.argmax(bad)); raise ValueError(f"{where(i)}: detection flag {det[i]:g}: expected 0 or 1")
-        prev_id = np.r_[oid[0] if last_id is None else last_id, oid[:-1]]
-        prev_mjd = np.r_[mjd[0] if last_mjd is None else last_mjd, mjd[:-1]]
-        down = oid < prev_id
-        if down.any():
-            i = int(np.argmax(down))
-            raise ValueError(f"{where(i)}: object_id decreases from {prev_id[i]:.0f}: files must be sorted by object, then time")
-        back = (oid == prev_id) & (mjd < prev_mjd)
-        if back.any():
-            i = int(np.argmax(back))
-            raise ValueError(f"{where(i)}: mjd {mjd[i]} comes after {prev_mjd[i]} in the same object: "
-                             "files must be sorted by object, then time")
+# %% ../nbs/30_plasticc.ipynb #6e1336de
+@dataclass(frozen=True)
+class ObservationRange:
+    "A share of a light-curve file: the objects whose first row starts in bytes `[start, end)`; the whole file if `start` is None."
+    path: Path
+    start: int|None = None
+    end: int|None = None
+
+    def __str__(self): return str(self.path) if self.start is None else f"{self.path}, bytes {self.start:,} to {self.end:,}"
+
+def observation_ranges(paths, # light-curve files: a path, a list of paths, or a glob pattern
+                       chunk_bytes:int=64 * 2**20, # size of a range of a plain-text file
+                      ) -> list[ObservationRange]:
+    "The files cut into ranges of about `chunk_bytes`, in file order (a gzip-compressed file is one range)."
+    if chunk_bytes < 1: raise ValueError(f"`chunk_bytes` must be positive, got {chunk_bytes}")
+    ranges = []
+    for path in _expand_paths(paths):
+        if _is_gzip(path):
+            ranges.append(ObservationRange(path))
+            continue
+        with open(path, 'rb') as f: body = len(f.readline())
+        cuts = [*range(body, path.stat().st_size, chunk_bytes), path.stat().st_size]
+        ranges += [ObservationRange(path, start, end) for start, end in zip(cuts[:-1], cuts[1:])]
+    return ranges
+
+def _line_object(line:bytes, column:int) -> float:
+    return float(line.split(b',', column + 1)[column])
+
+def _line_before(f, position:int, body:int) -> bytes|None:
+    "The line that ends just before `position` (a line start) in the binary file `f`, None if `position` is the first body line."
+    if position <= body: return None
+    back = 256
+    while True:
+        start = max(body, position - back)
+        f.seek(start)
+        text = f.read(position - start)[:-1]                    # without the newline that ends the line
+        if b'\n' in text or start == body: return text.rsplit(b'\n', 1)[-1]
+        back *= 4
+
+def _range_bytes(r:ObservationRange, column:int) -> tuple[bytes, int]:
+    "The lines of the objects that `r` owns, and the byte offset of the first of them."
+    with open(r.path, 'rb') as f:
+        body = len(f.readline())
+        f.seek(r.start - 1)
+        f.readline()                                            # to the first line that starts at or after `start`
+        first = f.tell()
+        if first >= r.end: return b'', first
+        text = f.read(r.end - first)
+        if not text.endswith(b'\n'): text += f.readline()
+        if text:
+            last = _line_object(text.rstrip(b'\n').rsplit(b'\n', 1)[-1], column)
+            for line in iter(f.readline, b''):                  # the rest of the last object, past `end`
+                if _line_object(line, column) != last: break
+                text += line
+        before = _line_before(f, first, body)
+    if before is not None:                                      # skip the rest of the object begun before `start`
+        previous, lines, skip = _line_object(before, column), text.split(b'\n'), 0
+        while skip < len(lines) - 1 and _line_object(lines[skip], column) == previous: skip += 1
+        skipped = sum(len(line) + 1 for line in lines[:skip])
+        text, first = text[skipped:], first + skipped
+    return text, first
+
+def read_observation_range(r:ObservationRange, # from `observation_ranges`
+                           chunk_rows:int=1_000_000, # rows read at a time from a whole (gzip-compressed) file
+                          ) -> Iterator[pd.DataFrame]:
+    "The observations of the objects that `r` owns, checked, in batches of whole objects (one batch for a byte range)."
+    if r.start is None:
+        yield from ObservationReader(r.path, chunk_rows=chunk_rows)
+        return
+    columns = file_columns(r.path)
+    schema = detect_schema(columns, 'light curves', r.path)
+    wanted = list(LIGHT_CURVE_COLUMNS[schema])
+    text, first = _range_bytes(r, columns.index('object_id'))
+    if not text: return
+    try: values = pd.read_csv(io.BytesIO(text), header=None, names=columns, usecols=wanted, dtype=np.float64)[wanted].to_numpy()
+    except (pd.errors.ParserError, ValueError) as e: raise ValueError(f"{r.path}: malformed CSV after byte {first:,} ({e})") from e
+    yield _observations(values, lambda i: f"{r.path}, row {i + 1} after byte {first:,}")
 
 # %% ../nbs/30_plasticc.ipynb #ade8a08d
 _RELEASE_FILES = {

@@ -4,7 +4,7 @@
 
 # %% ../nbs/92_predict.ipynb #aecb8317
 from __future__ import annotations
-import gzip, inspect, os, time
+import contextlib, gzip, inspect, json, os, shutil, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -14,7 +14,8 @@ from fastcore.script import call_parse, Param
 from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import PLASTICC_TARGETS, PARTS_MANIFEST, read_parts_manifest, split_by_object
 from .metrics import Calibration, fit_calibration
-from .plasticc import ObservationReader, file_columns, read_metadata, plasticc_files
+from .plasticc import ObservationReader, ObservationRange, file_columns, read_metadata, plasticc_files, observation_ranges, read_observation_range
+from .parallel import dask_client, run_tasks, object_ids_of, check_objects, check_known
 from .prepare import prepare_batch, finish, prepare_plasticc
 from .sources import source_kind
 from .tokens import tokens_from_observations, split_tokens
@@ -25,7 +26,7 @@ from .evaluate import predictions_for
 
 # %% auto #0
 __all__ = ['SUBMISSION_COLUMNS', 'submission_probabilities', 'TrainedClassifier', 'load_classifier', 'predict_plasticc',
-           'check_submission', 'predict_cli']
+           'check_submission', 'predict_plasticc_dask', 'predict_cli']
 
 # %% ../nbs/92_predict.ipynb #cecac13b
 SUBMISSION_COLUMNS = ('object_id',) + tuple(f'class_{code}' for code in PLASTICC_TARGETS)
@@ -230,6 +231,73 @@ def check_submission(path, # a submission CSV, plain or gzip-compressed
     return int(counts.sum())
 
 # %% ../nbs/92_predict.ipynb #757fa1cb
+def _predict_range(r:ObservationRange, index:int, parts:Path, classifier:TrainedClassifier, metadata:pd.DataFrame,
+                   chunk_objects:int, chunk_rows:int) -> dict:
+    "One task: the submission rows of the objects that `r` owns, written to `parts/part_<index>.csv`; returns what it did."
+    path, ids, n_rows, n_without_input = parts/f'part_{index:05d}.csv', [], 0, 0
+    with open(parts/f'partial_{path.name}', 'w') as handle:
+        batches = read_observation_range(r, chunk_rows)
+        for chunk in _object_chunks(batches, chunk_objects):
+            check_known(object_ids_of(chunk), metadata, r)
+            rows = classifier.submission(chunk, metadata)
+            rows.to_csv(handle, header=False, index=False, float_format='%.9g', lineterminator='\n')
+            ids.append(rows.object_id.to_numpy()); n_rows += len(chunk); n_without_input += rows.attrs['n_without_input']
+    os.replace(parts/f'partial_{path.name}', path)
+    return dict(file=path.name, object_ids=np.concatenate(ids) if ids else np.zeros(0, np.int64), n_rows=n_rows,
+                n_without_input=n_without_input)
+
+def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `load_classifier`, or the directory to load it from
+                          directory, # a PLAsTiCC directory with a test set of either release (`plasticc_files`)
+                          out='submission.csv', # the submission to write (`.csv.gz`: compressed)
+                          chunk_objects:int=2000, # objects classified at a time by a task
+                          chunk_bytes:int=64 * 2**20, # bytes of a plain-text light-curve file per task
+                          chunk_rows:int=200_000, # rows read at a time from a gzip-compressed file (one task per file)
+                          train_data=None, # with a directory as `classifier`: see `load_classifier`
+                          client=None, # a Dask client; None: `dask_client(scheduler, n_workers, memory_limit)`
+                          scheduler:str|None=None, n_workers:int|None=None, memory_limit:str='4GiB',
+                          show_progress:bool|None=None, # a progress bar over ranges (None: on a terminal only)
+                         ) -> dict: # as `predict_plasticc`
+    "`predict_plasticc` as a Dask computation over ranges of the files; the submission assembled from the parts in order."
+    if chunk_objects < 1: raise ValueError(f"`chunk_objects` must be positive, got {chunk_objects}")
+    out = Path(out)
+    if out.is_dir(): raise IsADirectoryError(f"{out} is a directory: expected the path of the submission file")
+    lc_paths, meta_path = plasticc_files(directory, 'test')
+    metadata = read_metadata(meta_path)
+    began = time.perf_counter()
+    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier, train_data)
+    load_seconds, began = time.perf_counter() - began, time.perf_counter()
+    ranges = observation_ranges(lc_paths, chunk_bytes)
+    parts = out.with_name(out.name + '.parts')
+    shutil.rmtree(parts, ignore_errors=True); parts.mkdir(parents=True)
+    with contextlib.nullcontext(client) if client is not None else dask_client(scheduler, n_workers, memory_limit) as client:
+        results, errors = run_tasks(client, _predict_range, ranges, parts, client.scatter(classifier, broadcast=True),
+                                    client.scatter(metadata, broadcast=True), chunk_objects, chunk_rows,
+                                    desc='classifying', show_progress=show_progress)
+    tasks = [dict(source=str(r), complete=i not in errors, parts=[result['file']] if result else [], error=errors.get(i))
+             for i, (r, result) in enumerate(zip(ranges, results))]
+    (parts/PARTS_MANIFEST).write_text(json.dumps(dict(complete=not errors, tasks=tasks), indent=1))
+    if errors:
+        first = min(errors)
+        raise RuntimeError(f"{len(errors)} of {len(ranges)} ranges failed (first: {ranges[first]}: {errors[first]}); no submission "
+                           f"was written, {parts/PARTS_MANIFEST} marks which ranges completed")
+    try: n_objects = check_objects(results, metadata, meta_path)
+    except ValueError:
+        shutil.rmtree(parts)
+        raise
+    partial = out.with_name(out.name + '.partial')
+    try:
+        with (gzip.open(partial, 'wt') if out.suffix == '.gz' else open(partial, 'w')) as handle:
+            handle.write(','.join(SUBMISSION_COLUMNS) + '\n')
+            for result in results:
+                with open(parts/result['file']) as part: shutil.copyfileobj(part, handle)
+        os.replace(partial, out)
+    finally: partial.unlink(missing_ok=True)
+    shutil.rmtree(parts)
+    return dict(out=out, classifier=classifier, n_objects=n_objects, n_rows=sum(r['n_rows'] for r in results),
+                n_without_input=sum(r['n_without_input'] for r in results), load_seconds=load_seconds,
+                seconds=time.perf_counter() - began)
+
+# %% ../nbs/92_predict.ipynb #a0a2d465
 @command_line_tool
 @call_parse
 def predict_cli(classifier:Param("the output directory of lc_train_classifier (config.json, model.keras)", str),
@@ -239,10 +307,14 @@ def predict_cli(classifier:Param("the output directory of lc_train_classifier (c
                 chunk_objects:Param("objects classified at a time (memory grows with it, not with the test set)", int)=2000,
                 train_data:Param("the classifier's training data, if no longer at `data.source` of its config.json "
                                  "(their validation objects calibrate the probabilities)", str)=None,
+                scheduler:Param("address of a running Dask scheduler (default: a local cluster)", str)=None,
+                n_workers:Param("local cluster: worker processes (default: one per core)", int)=None,
+                chunk_mb:Param("megabytes of a plain-text light-curve file per task", float)=64,
                 verbose:Param(verbose_help("0: only the last line, 1: progress bar and summary"), int)=1,
                ):
-    "Classify every object of a PLAsTiCC test set with a trained classifier; write a Kaggle submission, class 99 included."
-    done = predict_plasticc(classifier, data, out, chunk_objects, train_data=train_data, show_progress=None if verbose else False)
+    "Classify every object of a PLAsTiCC test set with a trained classifier on Dask; write a Kaggle submission, class 99 included."
+    done = predict_plasticc_dask(classifier, data, out, chunk_objects, int(chunk_mb * 2**20), train_data=train_data, scheduler=scheduler,
+                                 n_workers=n_workers, show_progress=None if verbose else False)
     if verbose:
         print(f"{done['classifier']}, loaded and calibrated in {done['load_seconds']:.1f} s")
         print(f"{done['n_rows']:,} observations of {done['n_objects']:,} objects classified in {done['seconds']:.1f} s; "

@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_train.ipynb #cbed3a8a
 from __future__ import annotations
-import functools, json, math
+import contextlib, functools, json, math, os
 from dataclasses import MISSING, dataclass, field, fields, asdict, replace
 from pathlib import Path
 import numpy as np
@@ -25,12 +25,13 @@ from .classifiers import (build_ae_classifier, build_encoder_classifier, train_c
                                         final_probabilities)
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'CLASSIFIER_OPTIONS', 'VERBOSE_HELP', 'Config', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity',
-           'Schedule', 'GridConfig', 'bfloat16_is_fast', 'resolve_precision', 'TrainConfig', 'build_autoencoder',
+__all__ = ['STRATEGIES', 'PRECISIONS', 'CLASSIFIER_OPTIONS', 'STRATEGY_HELP', 'VERBOSE_HELP', 'Config', 'DataConfig', 'ModelSize',
+           'Optimisation', 'Sparsity', 'Schedule', 'GridConfig', 'bfloat16_is_fast', 'resolve_precision',
+           'distribution_strategy', 'worker_out', 'distributed', 'run_callbacks', 'TrainConfig', 'build_autoencoder',
            'run_data', 'train_autoencoder', 'reconstruction_scores', 'EncoderOptions', 'AEOptions', 'RNNOptions',
            'TokenSize', 'TokenData', 'TokenOptions', 'ClassifierConfig', 'build_classifier', 'train_classifier_run',
            'run_tokens', 'train_token_classifier_run', 'PretrainConfig', 'pretrain_tokens', 'option', 'kinds_option',
-           'given_options', 'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli']
+           'replicas_text', 'given_options', 'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli']
 
 # %% ../nbs/22_train.ipynb #be49c58e
 _ALIASES = {'data': 'source'}
@@ -117,6 +118,9 @@ class Config:
     def __str__(self): return type(self).__name__
 
 # %% ../nbs/22_train.ipynb #7da83472
+STRATEGIES = ('none', 'mirrored', 'multi_worker')
+"The values of `Optimisation.strategy` (`--strategy`): see `distribution_strategy`."
+
 def _require_positive(config, *names):
     for name in names:
         value = getattr(config, name)
@@ -153,8 +157,11 @@ class Optimisation(Config):
     learning_rate: float|None = 1e-3
     patience: int = 5
     jit_compile: bool|str = False
+    strategy: str = 'none'
 
-    def __post_init__(self): _require_positive(self, 'epochs', 'batch_size', 'patience')
+    def __post_init__(self):
+        _require_positive(self, 'epochs', 'batch_size', 'patience')
+        if self.strategy not in STRATEGIES: raise ValueError(f"unknown strategy {self.strategy!r}: expected one of {STRATEGIES}")
 
 @dataclass
 class Sparsity(Config):
@@ -221,6 +228,84 @@ def resolve_precision(precision:str='auto') -> str:
     if precision != 'auto': return precision
     return 'mixed_bfloat16' if bfloat16_is_fast() else 'float32'
 
+# %% ../nbs/22_train.ipynb #8982151b
+@functools.cache
+def distribution_strategy(name:str='none'):
+    "The `tf.distribute` strategy called `name` (one of `STRATEGIES`), made once per process; None for `'none'`."
+    if name not in STRATEGIES: raise ValueError(f"unknown strategy {name!r}: expected one of {STRATEGIES}")
+    if name == 'none': return None
+    backend = keras.backend.backend()
+    if backend != 'tensorflow':
+        raise ValueError(f"strategy {name!r} is a tf.distribute strategy and needs the TensorFlow backend, not {backend!r}; "
+                         "under JAX, use keras.distribution.DataParallel")
+    import tensorflow as tf
+    if name == 'mirrored':
+        devices = tf.config.list_logical_devices('GPU') or tf.config.list_logical_devices('CPU')
+        return tf.distribute.MirroredStrategy([d.name for d in devices])
+    if not os.environ.get('TF_CONFIG'):
+        raise ValueError("strategy 'multi_worker' reads its cluster from the TF_CONFIG environment variable, which is not set")
+    _fit_multi_worker_in_keras()
+    return tf.distribute.MultiWorkerMirroredStrategy()
+
+def _fit_multi_worker_in_keras():
+    """Let Keras 3's TensorFlow trainer fit under `MultiWorkerMirroredStrategy` (keras-team/keras#20585, still open in
+    Keras 3.15): before building, it reduces a whole batch structure in one collective call, which accepts a single
+    tensor only, and it averages the scalar logs along an axis 0 they do not have. Both are done here leaf by leaf,
+    scalars over the replicas only, for the multi-worker strategy alone; other strategies run Keras's own code."""
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import trainer
+    if getattr(trainer, '_lc_transformer_multi_worker', False): return
+    multi_worker = trainer._collective_all_reduce_multi_worker
+    symbolic_build, reduce_per_replica = trainer.TensorFlowTrainer._maybe_symbolic_build, trainer.reduce_per_replica
+
+    def mean(strategy, value, over_batch=True):
+        "The mean of a per-replica value over the replicas, and over its first axis if `over_batch` and it has one."
+        if not isinstance(value, tf.distribute.DistributedValues): return value
+        rank = strategy.experimental_local_results(value)[0].shape.rank
+        return strategy.reduce('MEAN', value, axis=0 if over_batch and rank else None)
+
+    def build_leaf_by_leaf(self, iterator=None, data_batch=None):
+        if iterator is None or self._distribute_strategy is None or not multi_worker(self._distribute_strategy):
+            return symbolic_build(self, iterator, data_batch)
+        strategy = self.distribute_strategy
+        for _, _, batches in iterator:              # as Keras does: the first batch of the epoch iterator
+            data_batch = keras.tree.map_structure(lambda value: mean(strategy, value, over_batch=False), next(batches))
+            break
+        with strategy.scope(): self._symbolic_build(data_batch=data_batch)
+
+    def reduce_scalars_over_replicas(values, strategy, reduction):
+        if reduction in ('auto', 'mean') and multi_worker(strategy):
+            return keras.tree.map_structure(lambda value: mean(strategy, value), values)
+        return reduce_per_replica(values, strategy, reduction)
+
+    trainer.TensorFlowTrainer._maybe_symbolic_build = build_leaf_by_leaf
+    trainer.reduce_per_replica = reduce_scalars_over_replicas
+    trainer._lc_transformer_multi_worker = True
+
+def worker_out(out, strategy=None) -> Path:
+    "Where this process writes the run in `out`: `out` itself, or `out/worker_<index>` for a multi-worker run's non-chief workers."
+    resolver = getattr(strategy, 'cluster_resolver', None)
+    if resolver is None or resolver.task_type is None: return Path(out)
+    is_chief = resolver.task_type == 'chief' or (resolver.task_type == 'worker' and resolver.task_id == 0
+                                                  and 'chief' not in resolver.cluster_spec().as_dict())
+    return Path(out) if is_chief else Path(out)/f'{resolver.task_type}_{resolver.task_id}'
+
+@contextlib.contextmanager
+def distributed(config:Config):
+    "Run the body under `config`'s strategy: yields `config` writing to this process's directory (`worker_out`)."
+    strategy = distribution_strategy(config.optimisation.strategy)
+    if strategy is None:
+        yield config
+        return
+    with strategy.scope(): yield config.with_options(out=str(worker_out(config.out, strategy)))
+
+def run_callbacks(out) -> list:
+    """The history of a run in `out/history.csv` (continued when the run resumes) and its backup in `out/backup`: the
+    last finished epoch, restored when the run starts again, removed when it ends."""
+    backup = Path(out)/'backup'
+    return [keras.callbacks.CSVLogger(str(Path(out)/'history.csv'), append=backup.exists()),
+            keras.callbacks.BackupAndRestore(str(backup))]
+
 # %% ../nbs/22_train.ipynb #5767013f
 @dataclass
 class TrainConfig(Config):
@@ -283,24 +368,27 @@ def train_autoencoder(config:TrainConfig|dict|None=None, # the run; a dict or No
                       verbose:int=1, # 1: progress bar, 2: a line per epoch, 0: silent
                       callbacks:list=(), # further Keras callbacks
                      ) -> tuple: # (trained model, history dict)
-    """Train the Transformer autoencoder described by `config`; write model, history, config and logs to `config.out`.
-    The saved config records the precision used (`'auto'` resolved)."""
+    """Train the Transformer autoencoder described by `config` (under its `strategy`, resuming from a backup in
+    `config.out`); write model, history, config and logs to `config.out`. The saved config records the precision used
+    (`'auto'` resolved)."""
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else (config or TrainConfig())
-    config = config.with_options(precision=resolve_precision(config.precision))
-    keras.utils.set_random_seed(config.seed)
-    lcs, config = run_data(config, lcs)
-    train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
-    out = Path(config.out)
-    config.save(out/'config.json')
-    model = build_autoencoder(config, n_filters=lcs.n_filters)
-    x, y, weight = _autoencoder_arrays(train, config)
-    history = model.fit(x, y, sample_weight=weight, validation_data=_autoencoder_arrays(valid, config),
-                        batch_size=config.optimisation.batch_size, epochs=config.optimisation.epochs, verbose=verbose,
-                        shuffle=True,
-                        callbacks=[keras.callbacks.EarlyStopping(patience=config.optimisation.patience, restore_best_weights=True),
-                                   keras.callbacks.CSVLogger(str(out/'history.csv')),
-                                   keras.callbacks.TensorBoard(str(out/'logs')), *callbacks])
-    model.save(out/'model.keras')
+    with distributed(config) as config:
+        config = config.with_options(precision=resolve_precision(config.precision))
+        keras.utils.set_random_seed(config.seed)
+        lcs, config = run_data(config, lcs)
+        train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
+        out = Path(config.out)
+        config.save(out/'config.json')
+        model = build_autoencoder(config, n_filters=lcs.n_filters)
+        x, y, weight = _autoencoder_arrays(train, config)
+        model({name: values[:2] for name, values in x.items()})     # built, so that a backup can be restored into it
+        history = model.fit(x, y, sample_weight=weight, validation_data=_autoencoder_arrays(valid, config),
+                            batch_size=config.optimisation.batch_size, epochs=config.optimisation.epochs, verbose=verbose,
+                            shuffle=True,
+                            callbacks=[keras.callbacks.EarlyStopping(patience=config.optimisation.patience, restore_best_weights=True),
+                                       *run_callbacks(out),
+                                       keras.callbacks.TensorBoard(str(out/'logs')), *callbacks])
+        model.save(out/'model.keras')
     return model, history.history
 
 # %% ../nbs/22_train.ipynb #9fa29164
@@ -317,7 +405,7 @@ def reconstruction_scores(model:TransformerAutoencoder, lcs:LightCurves, approxi
 @dataclass
 class EncoderOptions(Config):
     "Kind 'encoder': the encoder trained end to end with the head, and its KL sparsity penalty."
-    size: ModelSize = field(default_factory=lambda: ModelSize(d_model=32, num_layers=2, num_heads=4, dff=64, dropout=0.1))
+    size: ModelSize = field(default_factory=lambda: ModelSize(d_model=16, num_layers=1, num_heads=2, dff=32, dropout=0.1))
     sparsity: Sparsity = field(default_factory=lambda: Sparsity(kld_alpha=0.))
     use_extra: bool = True
 
@@ -412,32 +500,33 @@ def build_classifier(config:ClassifierConfig, train:LightCurves) -> keras.Model|
 def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
                          lcs:LightCurves|Tokens|None=None, # light curves (tokens for kind 'tokens'); default: read from `config.data`
                          verbose:int=1, callbacks:list=()):
-    "Train and score the classifier of `config`; write model, history, metrics and config into `config.out`."
+    "Train and score the classifier of `config` (under its `strategy`, resuming from a backup); write model, history, metrics and config into `config.out`."
     config = ClassifierConfig.from_dict(config) if isinstance(config, dict) else (config or ClassifierConfig())
-    if config.kind == 'tokens': return train_token_classifier_run(config, lcs, verbose, callbacks)
-    keras.utils.set_random_seed(config.seed)
-    lcs, config = run_data(config, lcs)
-    train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
-    if config.truncated_copies: train = random_truncations(train, config.truncated_copies, seed=config.seed)
-    out, optimisation = Path(config.out), config.optimisation
-    config.save(out/'config.json')
-    callbacks = [keras.callbacks.CSVLogger(str(out/'history.csv')), *callbacks]
-    model = build_classifier(config, train)
-    if model is None:
-        stop = keras.callbacks.EarlyStopping(patience=optimisation.patience, restore_best_weights=True)
-        model, history = train_rnn_classifier(train, valid, optimisation.epochs, optimisation.batch_size,
-                                              optimisation.learning_rate, units=config.model.units, cell=config.model.cell,
-                                              dropout=config.model.dropout, use_extra=config.model.use_extra,
-                                              callbacks=[stop, *callbacks], seed=config.seed,
-                                              verbose=verbose)
-    else:
-        history = train_classifier(model, train, valid, optimisation.epochs, optimisation.batch_size,
-                                   optimisation.learning_rate, patience=optimisation.patience, callbacks=callbacks,
-                                   verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
-        if config.kind == 'ae' and config.model.fine_tune_epochs:
-            fine_tune(model, train, valid, config.model.fine_tune_epochs, optimisation.learning_rate / 10,
-                      patience=optimisation.patience, verbose=verbose, seed=config.seed)
-    return model, history.history, _score_and_save(model, valid, final_probabilities(model, valid), len(train), out)
+    with distributed(config) as config:
+        if config.kind == 'tokens': return train_token_classifier_run(config, lcs, verbose, callbacks)
+        keras.utils.set_random_seed(config.seed)
+        lcs, config = run_data(config, lcs)
+        train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
+        if config.truncated_copies: train = random_truncations(train, config.truncated_copies, seed=config.seed)
+        out, optimisation = Path(config.out), config.optimisation
+        config.save(out/'config.json')
+        callbacks = [*run_callbacks(out), *callbacks]
+        model = build_classifier(config, train)
+        if model is None:
+            stop = keras.callbacks.EarlyStopping(patience=optimisation.patience, restore_best_weights=True)
+            model, history = train_rnn_classifier(train, valid, optimisation.epochs, optimisation.batch_size,
+                                                  optimisation.learning_rate, units=config.model.units, cell=config.model.cell,
+                                                  dropout=config.model.dropout, use_extra=config.model.use_extra,
+                                                  callbacks=[stop, *callbacks], seed=config.seed,
+                                                  verbose=verbose)
+        else:
+            history = train_classifier(model, train, valid, optimisation.epochs, optimisation.batch_size,
+                                       optimisation.learning_rate, patience=optimisation.patience, callbacks=callbacks,
+                                       verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
+            if config.kind == 'ae' and config.model.fine_tune_epochs:
+                fine_tune(model, train, valid, config.model.fine_tune_epochs, optimisation.learning_rate / 10,
+                          patience=optimisation.patience, verbose=verbose, seed=config.seed)
+        return model, history.history, _score_and_save(model, valid, final_probabilities(model, valid), len(train), out)
 
 def _score_and_save(model:keras.Model, valid, valid_probs:np.ndarray, n_training:int, out:Path) -> dict:
     "The validation scores of a classifier (with its fitted temperature), written to `out/metrics.json` beside `out/model.keras`."
@@ -468,7 +557,8 @@ def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None,
     config.save(out/'config.json')
     model = token_classifier(train, options.pretrained, options.causal, **_token_size(options))
     history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
-                              patience=optimisation.patience, callbacks=[keras.callbacks.CSVLogger(str(out/'history.csv')), *callbacks],
+                              patience=optimisation.patience,
+                              callbacks=[*run_callbacks(out), *callbacks],
                               verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
     return model, history.history, _score_and_save(model, valid, token_probabilities(model, valid), len(train), out)
 
@@ -498,18 +588,19 @@ def pretrain_tokens(config:PretrainConfig|dict|None=None, # the run (a dict or N
                     verbose:int=1, callbacks:list=()) -> tuple: # (trained `TokenPretrainer`, history dict)
     "Pretrain the token encoder by masked-observation reconstruction; write model, history, config and logs to `config.out`."
     config = PretrainConfig.from_dict(config) if isinstance(config, dict) else (config or PretrainConfig())
-    keras.utils.set_random_seed(config.seed)
-    tokens, config = run_tokens(config, tokens, classes=None, split=config.split)
-    train, valid = split_tokens(tokens, config.data.valid_fraction, seed=config.seed, stratify=False)
-    out, optimisation = Path(config.out), config.optimisation
-    config.save(out/'config.json')
-    model = token_pretrainer(train, **_token_size(config))
-    history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
-                              mask_fraction=(config.mask_low, config.mask_high), patience=optimisation.patience,
-                              callbacks=[keras.callbacks.CSVLogger(str(out/'history.csv')),
-                                         keras.callbacks.TensorBoard(str(out/'logs')), *callbacks],
-                              verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
-    model.save(out/'model.keras')
+    with distributed(config) as config:
+        keras.utils.set_random_seed(config.seed)
+        tokens, config = run_tokens(config, tokens, classes=None, split=config.split)
+        train, valid = split_tokens(tokens, config.data.valid_fraction, seed=config.seed, stratify=False)
+        out, optimisation = Path(config.out), config.optimisation
+        config.save(out/'config.json')
+        model = token_pretrainer(train, **_token_size(config))
+        history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
+                                  mask_fraction=(config.mask_low, config.mask_high), patience=optimisation.patience,
+                                  callbacks=[*run_callbacks(out),
+                                             keras.callbacks.TensorBoard(str(out/'logs')), *callbacks],
+                                  verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
+        model.save(out/'model.keras')
     return model, history.history
 
 # %% ../nbs/22_train.ipynb #6bddc6b2
@@ -525,7 +616,13 @@ def kinds_option(name:str, help:str, type=None) -> Param:
     else: shown = ', '.join(f"kind {kind}: {value}" for kind, value in defaults.items())
     return Param(f"{help} (default: {shown})", type)
 
+STRATEGY_HELP = "'none' (one device), 'mirrored' (every local GPU, else every CPU device) or 'multi_worker' (the cluster in TF_CONFIG)"
 VERBOSE_HELP = verbose_help("1: progress bar, 2: one line per epoch, 0: silent")
+
+def replicas_text(config:Config) -> str:
+    "The strategy of a run and the replicas it trained on, for a tool's last lines."
+    strategy = distribution_strategy(config.optimisation.strategy)
+    return f"strategy {config.optimisation.strategy} ({1 if strategy is None else strategy.num_replicas_in_sync} replicas)"
 
 def given_options(arguments:dict) -> dict:
     "The command-line options that were given (not None), without `config` and `verbose`."
@@ -567,13 +664,14 @@ def train_ae_cli(config:Param("a config.json to start from (command-line options
                  jit_compile:option(_AE, 'jit_compile', "compile with XLA", bool_arg)=None,
                  precision:option(_AE, 'precision', f"one of {', '.join(PRECISIONS)} ('auto': mixed_bfloat16 where bfloat16 is native)", str)=None,
                  skip_unobserved:option(_AE, 'skip_unobserved', "compute only the steps that reach the loss", bool_arg)=None,
+                 strategy:option(_AE, 'strategy', STRATEGY_HELP, str)=None,
                  verbose:Param(VERBOSE_HELP, int)=1,
                 ):
     "Train the Transformer autoencoder and write model.keras, history.csv, config.json and TensorBoard logs."
     run = (TrainConfig.load(config) if config else TrainConfig()).with_options(**given_options(locals()))
     model, history = train_autoencoder(run, verbose=keras_verbosity(verbose))
-    print(f"precision {model.dtype_policy.name}, skip_unobserved={run.skip_unobserved}, jit_compile={run.optimisation.jit_compile}; "
-          f"best validation loss {min(history['val_loss']):.5g}")
+    print(f"precision {model.dtype_policy.name}, skip_unobserved={run.skip_unobserved}, jit_compile={run.optimisation.jit_compile}, "
+          f"{replicas_text(run)}; best validation loss {min(history['val_loss']):.5g}")
     report_outputs(run.out, 'model.keras, history.csv, config.json, TensorBoard logs')
 
 # %% ../nbs/22_train.ipynb #ac04c323
@@ -609,13 +707,14 @@ def train_classifier_cli(config:Param("a config.json to start from (command-line
                          head_units:kinds_option('head_units', "units of the head", int)=None,
                          pretrained:kinds_option('pretrained', ".keras file of a token pretrainer (lc_pretrain_tokens)", str)=None,
                          max_tokens:kinds_option('max_tokens', "longest token sequence (longer: merged by night, most recent kept)", int)=None,
+                         strategy:kinds_option('strategy', STRATEGY_HELP, str)=None,
                          verbose:Param(VERBOSE_HELP, int)=1,
                         ):
     "Train a classifier (encoder + FFN, AE classifier, RNN or token Transformer); write model.keras, history.csv, metrics.json, config.json."
     run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options(locals()))
     _, _, scores = train_classifier_run(run, verbose=keras_verbosity(verbose))
     loss = 'kaggle_weighted_log_loss' if 'kaggle_weighted_log_loss' in scores else 'class_mean_log_loss'
-    print(f"validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}")
+    print(f"{replicas_text(run)}; validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}")
     report_outputs(run.out, 'model.keras, history.csv, metrics.json, config.json')
 
 # %% ../nbs/22_train.ipynb #fabb8067
@@ -644,6 +743,7 @@ def pretrain_tokens_cli(config:Param("a config.json to start from (command-line 
                         batch_size:option(_PRE, 'batch_size', "batch size", int)=None,
                         learning_rate:option(_PRE, 'learning_rate', "Adam learning rate", float)=None,
                         patience:option(_PRE, 'patience', "early-stopping patience in epochs", int)=None,
+                        strategy:option(_PRE, 'strategy', STRATEGY_HELP, str)=None,
                         verbose:Param(VERBOSE_HELP, int)=1,
                        ):
     "Pretrain the token Transformer's encoder by masked-observation reconstruction; write model.keras, history.csv, config.json, logs."

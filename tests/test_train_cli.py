@@ -71,7 +71,7 @@ def _help_defaults(tool) -> dict:
 
 def test_help_shows_the_configurations_defaults():
     ae = _help_defaults(train_ae_cli)
-    assert ae.pop('verbose') == '1' and ae['d_model'] == '32' and len(ae) == 30
+    assert ae.pop('verbose') == '1' and ae['d_model'] == '32' and ae['strategy'] == 'none' and len(ae) == 31
     for name, shown in ae.items(): assert shown == str(TrainConfig().get(name)), name
     classifier = _help_defaults(train_classifier_cli)
     assert classifier.pop('verbose') == '1' and classifier['units'] == 'kind rnn: 100'
