@@ -15,8 +15,8 @@ from .plasticc import ObservationRange, observation_ranges, read_observation_ran
 from .prepare import prepare_batch, finish
 
 # %% auto #0
-__all__ = ['dask_client', 'run_tasks', 'object_ids_of', 'check_objects', 'check_known', 'prepare_plasticc_dask',
-           'prepare_plasticc_cli']
+__all__ = ['dask_client', 'run_tasks', 'object_ids_of', 'check_objects', 'describe', 'raise_failed', 'check_known',
+           'prepare_plasticc_dask', 'prepare_plasticc_cli']
 
 # %% ../nbs/37_parallel.ipynb #15ffb0c6
 @contextlib.contextmanager
@@ -30,7 +30,7 @@ def dask_client(scheduler:str|None=None, # address of a running Dask scheduler (
         with Client(scheduler) as client: yield client
         return
     with LocalCluster(n_workers=n_workers or os.cpu_count(), threads_per_worker=1, processes=True, memory_limit=memory_limit,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                      dashboard_address=':0', silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         yield client
 
 def run_tasks(client, # a Dask client
@@ -38,7 +38,7 @@ def run_tasks(client, # a Dask client
               sources:list, # one task per source, in order
               *args, # further arguments of every task (Dask futures are resolved on the workers)
               desc:str='tasks', show_progress:bool|None=None,
-             ) -> tuple[list, dict]: # the results in order (None where failed), and `{index: error}` of the failed tasks
+             ) -> tuple[list, dict]: # the results in order (None where failed), and `{index: exception}` of the failed tasks
     "Run one task per source on the cluster and wait for all of them; failures are collected, not raised."
     from dask.distributed import as_completed
     futures = [client.submit(task, source, i, *args, pure=False) for i, source in enumerate(sources)]
@@ -47,9 +47,7 @@ def run_tasks(client, # a Dask client
     with progress(total=len(futures), desc=desc, unit='range', enabled=show_progress) as bar:
         for future in as_completed(futures):
             i = position[future.key]
-            if future.status == 'error':
-                error = future.exception()
-                errors[i] = f"{type(error).__name__}: {error}"
+            if future.status == 'error': errors[i] = future.exception()
             else: results[i] = future.result()
             future.release()
             bar.update()
@@ -70,6 +68,15 @@ def check_objects(results:list, metadata, meta_path) -> int:
     missing = np.setdiff1d(metadata.index.to_numpy(np.int64), found)
     if len(missing): raise ValueError(f"{len(missing)} object(s) of {meta_path} have no light curve (first: object_id {missing[0]})")
     return len(ids)
+
+def describe(error:BaseException) -> str: return f"{type(error).__name__}: {error}"
+
+def raise_failed(errors:dict, sources:list, manifest:Path, consequence:str):
+    "Raise for the failed tasks of `run_tasks`: ValueError if the first failed on its data, RuntimeError otherwise (a lost worker...)."
+    first = min(errors)
+    kind = ValueError if isinstance(errors[first], ValueError) else RuntimeError
+    raise kind(f"{len(errors)} of {len(sources)} ranges failed (first: {sources[first]}: {describe(errors[first])}); {consequence}, "
+               f"{manifest} marks which ranges completed")
 
 def check_known(object_ids:np.ndarray, metadata, where):
     "Raise if an object of `object_ids` has no metadata."
@@ -116,6 +123,9 @@ def prepare_plasticc_dask(directory, # a directory with a PLAsTiCC release (real
     if not overwrite and (out/PARTS_MANIFEST).exists() and read_parts_manifest(out, require_complete=False)['complete']: return out
     lc_paths, meta_path = plasticc_files(directory, split)
     metadata = read_metadata(meta_path)
+    if classes is not None and 'target' not in metadata:
+        raise ValueError(f"{meta_path} has no classes (`target`), as in a blind test set: prepare every object without labels "
+                         "(`classes=None`, lc_prepare_plasticc --all_classes)")
     ranges = observation_ranges(lc_paths, chunk_bytes)
     out.mkdir(parents=True, exist_ok=True)
     for old in [out/PARTS_MANIFEST, *out.glob('part_*.npz'), *out.glob('partial_part_*.npz')]: old.unlink(missing_ok=True)
@@ -125,15 +135,13 @@ def prepare_plasticc_dask(directory, # a directory with a PLAsTiCC release (real
                                     None if classes is None else tuple(classes), grid, days_after_trigger, chunk_rows,
                                     desc='preparing', show_progress=show_progress)
     tasks = [dict(source=str(r), complete=i not in errors, parts=[p['file'] for p in result['parts']] if result else [],
-                  error=errors.get(i)) for i, (r, result) in enumerate(zip(ranges, results))]
+                  error=describe(errors[i]) if i in errors else None) for i, (r, result) in enumerate(zip(ranges, results))]
     parts = [p for result in results if result for p in result['parts']]
     info = dict(directory=str(directory), split=split, classes=None if classes is None else [int(c) for c in classes],
                 start=start, step=step, n_steps=n_steps, method=method, max_gap=max_gap, days_after_trigger=days_after_trigger)
     if errors:
         write_parts_manifest(out, parts, 1., tasks, **info)
-        first = min(errors)
-        raise RuntimeError(f"{len(errors)} of {len(ranges)} ranges failed (first: {ranges[first]}: {errors[first]}); "
-                           f"{out/PARTS_MANIFEST} marks which completed")
+        raise_failed(errors, ranges, out/PARTS_MANIFEST, 'the set is incomplete')
     n_read = check_objects(results, metadata, meta_path)
     n_prepared = sum(p['n_objects'] for p in parts)
     if n_prepared == 0: raise ValueError("no object left to prepare (none of the chosen classes, or all windows empty)")
@@ -153,7 +161,7 @@ def prepare_plasticc_cli(data:Param("a PLAsTiCC directory (either release, real 
                          step:Param("grid step, days", float)=3.,
                          n_steps:Param("grid steps", int)=50,
                          max_gap:Param("longest gap bridged, days", float)=50.,
-                         all_classes:Param("keep every object, without labels (default: the training classes, and 99 on 'test')", bool)=False,
+                         all_classes:Param("keep every object, without labels (needed for a blind test set; default: the training classes, and 99 on 'test')", bool)=False,
                          chunk_mb:Param("megabytes of a plain-text light-curve file per task", float)=64,
                          scheduler:Param("address of a running Dask scheduler (default: a local cluster)", str)=None,
                          n_workers:Param("local cluster: worker processes (default: one per core)", int)=None,

@@ -312,18 +312,16 @@ def _range_bytes(r:ObservationRange, column:int) -> tuple[bytes, int]:
         if first >= r.end: return b'', first
         text = f.read(r.end - first)
         if not text.endswith(b'\n'): text += f.readline()
-        if text:
-            last = _line_object(text.rstrip(b'\n').rsplit(b'\n', 1)[-1], column)
-            for line in iter(f.readline, b''):                  # the rest of the last object, past `end`
-                if _line_object(line, column) != last: break
-                text += line
+        rest, last = [], _line_object(text.rstrip(b'\n').rsplit(b'\n', 1)[-1], column) if text else None
+        for line in iter(f.readline, b''):                      # the rest of the last object, past `end`
+            if _line_object(line, column) != last: break
+            rest.append(line)
         before = _line_before(f, first, body)
+    text, skip = text + b''.join(rest), 0
     if before is not None:                                      # skip the rest of the object begun before `start`
-        previous, lines, skip = _line_object(before, column), text.split(b'\n'), 0
-        while skip < len(lines) - 1 and _line_object(lines[skip], column) == previous: skip += 1
-        skipped = sum(len(line) + 1 for line in lines[:skip])
-        text, first = text[skipped:], first + skipped
-    return text, first
+        previous = _line_object(before, column)
+        while (end := text.find(b'\n', skip)) >= 0 and _line_object(text[skip:end], column) == previous: skip = end + 1
+    return text[skip:], first + skip
 
 def read_observation_range(r:ObservationRange, # from `observation_ranges`
                            chunk_rows:int=1_000_000, # rows read at a time from a whole (gzip-compressed) file

@@ -15,7 +15,7 @@ from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import PLASTICC_TARGETS, PARTS_MANIFEST, read_parts_manifest, split_by_object
 from .metrics import Calibration, fit_calibration
 from .plasticc import ObservationReader, ObservationRange, file_columns, read_metadata, plasticc_files, observation_ranges, read_observation_range
-from .parallel import dask_client, run_tasks, object_ids_of, check_objects, check_known
+from .parallel import dask_client, run_tasks, object_ids_of, check_objects, check_known, describe, raise_failed
 from .prepare import prepare_batch, finish, prepare_plasticc
 from .sources import source_kind
 from .tokens import tokens_from_observations, split_tokens
@@ -163,6 +163,29 @@ def _object_chunks(batches, chunk_objects:int):
         carry = batch.iloc[starts[n_full * chunk_objects]:] if starts[n_full * chunk_objects] < len(ids) else None
     if carry is not None: yield carry
 
+def _prediction_inputs(classifier, directory, out, chunk_objects:int, train_data) -> tuple:
+    "Checked inputs of a prediction: (out, light-curve files, metadata path, metadata, loaded classifier, seconds to load it)."
+    if chunk_objects < 1: raise ValueError(f"`chunk_objects` must be positive, got {chunk_objects}")
+    out = Path(out)
+    if out.is_dir(): raise IsADirectoryError(f"{out} is a directory: expected the path of the submission file")
+    lc_paths, meta_path = plasticc_files(directory, 'test')
+    metadata = read_metadata(meta_path)
+    began = time.perf_counter()
+    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier, train_data)
+    return out, lc_paths, meta_path, metadata, classifier, time.perf_counter() - began
+
+@contextlib.contextmanager
+def _submission_file(out:Path):
+    "A text handle on `out.partial` with the submission's header written, renamed to `out` if the block ends without error."
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + '.partial')
+    try:
+        with gzip.open(partial, 'wt') if out.suffix == '.gz' else open(partial, 'w') as handle:
+            handle.write(','.join(SUBMISSION_COLUMNS) + '\n')
+            yield handle
+        os.replace(partial, out)
+    finally: partial.unlink(missing_ok=True)
+
 def predict_plasticc(classifier:TrainedClassifier|str|Path, # from `load_classifier`, or the directory to load it from
                      directory, # a PLAsTiCC directory with a test set of either release (`plasticc_files`)
                      out='submission.csv', # the submission to write (`.csv.gz`: compressed)
@@ -172,30 +195,17 @@ def predict_plasticc(classifier:TrainedClassifier|str|Path, # from `load_classif
                      show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
                     ) -> dict: # 'out', 'classifier', 'n_objects', 'n_rows', 'n_without_input', 'load_seconds', 'seconds'
     "Classify every object of the test set in `directory` and write a Kaggle submission, streaming in bounded memory."
-    if chunk_objects < 1: raise ValueError(f"`chunk_objects` must be positive, got {chunk_objects}")
-    out = Path(out)
-    if out.is_dir(): raise IsADirectoryError(f"{out} is a directory: expected the path of the submission file")
-    lc_paths, meta_path = plasticc_files(directory, 'test')
-    metadata = read_metadata(meta_path)
+    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects, train_data)
     began = time.perf_counter()
-    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier, train_data)
-    load_seconds, began = time.perf_counter() - began, time.perf_counter()
     reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=metadata)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + '.partial')
     n_objects = n_without_input = 0
-    try:
-        with (gzip.open(partial, 'wt') if out.suffix == '.gz' else open(partial, 'w')) as handle, \
-             progress(total=len(metadata), desc='classifying', unit='object', enabled=show_progress) as bar:
-            handle.write(','.join(SUBMISSION_COLUMNS) + '\n')
-            for chunk in _object_chunks(reader, chunk_objects):
-                rows = classifier.submission(chunk, metadata)
-                rows.to_csv(handle, header=False, index=False, float_format='%.9g', lineterminator='\n')
-                n_objects += len(rows); n_without_input += rows.attrs['n_without_input']
-                bar.update(len(rows))
+    with _submission_file(out) as handle, progress(total=len(metadata), desc='classifying', unit='object', enabled=show_progress) as bar:
+        for chunk in _object_chunks(reader, chunk_objects):
+            rows = classifier.submission(chunk, metadata)
+            rows.to_csv(handle, header=False, index=False, float_format='%.9g', lineterminator='\n')
+            n_objects += len(rows); n_without_input += rows.attrs['n_without_input']
+            bar.update(len(rows))
         if n_objects != len(metadata): raise RuntimeError(f"{n_objects} rows written for {len(metadata)} objects of {meta_path}")
-        os.replace(partial, out)
-    finally: partial.unlink(missing_ok=True)
     return dict(out=out, classifier=classifier, n_objects=n_objects, n_rows=reader.n_rows, n_without_input=n_without_input,
                 load_seconds=load_seconds, seconds=time.perf_counter() - began)
 
@@ -258,14 +268,8 @@ def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `load_cl
                           show_progress:bool|None=None, # a progress bar over ranges (None: on a terminal only)
                          ) -> dict: # as `predict_plasticc`
     "`predict_plasticc` as a Dask computation over ranges of the files; the submission assembled from the parts in order."
-    if chunk_objects < 1: raise ValueError(f"`chunk_objects` must be positive, got {chunk_objects}")
-    out = Path(out)
-    if out.is_dir(): raise IsADirectoryError(f"{out} is a directory: expected the path of the submission file")
-    lc_paths, meta_path = plasticc_files(directory, 'test')
-    metadata = read_metadata(meta_path)
+    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects, train_data)
     began = time.perf_counter()
-    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier, train_data)
-    load_seconds, began = time.perf_counter() - began, time.perf_counter()
     ranges = observation_ranges(lc_paths, chunk_bytes)
     parts = out.with_name(out.name + '.parts')
     shutil.rmtree(parts, ignore_errors=True); parts.mkdir(parents=True)
@@ -273,25 +277,17 @@ def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `load_cl
         results, errors = run_tasks(client, _predict_range, ranges, parts, client.scatter(classifier, broadcast=True),
                                     client.scatter(metadata, broadcast=True), chunk_objects, chunk_rows,
                                     desc='classifying', show_progress=show_progress)
-    tasks = [dict(source=str(r), complete=i not in errors, parts=[result['file']] if result else [], error=errors.get(i))
-             for i, (r, result) in enumerate(zip(ranges, results))]
+    tasks = [dict(source=str(r), complete=i not in errors, parts=[result['file']] if result else [],
+                  error=describe(errors[i]) if i in errors else None) for i, (r, result) in enumerate(zip(ranges, results))]
     (parts/PARTS_MANIFEST).write_text(json.dumps(dict(complete=not errors, tasks=tasks), indent=1))
-    if errors:
-        first = min(errors)
-        raise RuntimeError(f"{len(errors)} of {len(ranges)} ranges failed (first: {ranges[first]}: {errors[first]}); no submission "
-                           f"was written, {parts/PARTS_MANIFEST} marks which ranges completed")
+    if errors: raise_failed(errors, ranges, parts/PARTS_MANIFEST, 'no submission was written')
     try: n_objects = check_objects(results, metadata, meta_path)
     except ValueError:
         shutil.rmtree(parts)
         raise
-    partial = out.with_name(out.name + '.partial')
-    try:
-        with (gzip.open(partial, 'wt') if out.suffix == '.gz' else open(partial, 'w')) as handle:
-            handle.write(','.join(SUBMISSION_COLUMNS) + '\n')
-            for result in results:
-                with open(parts/result['file']) as part: shutil.copyfileobj(part, handle)
-        os.replace(partial, out)
-    finally: partial.unlink(missing_ok=True)
+    with _submission_file(out) as handle:
+        for result in results:
+            with open(parts/result['file']) as part: shutil.copyfileobj(part, handle)
     shutil.rmtree(parts)
     return dict(out=out, classifier=classifier, n_objects=n_objects, n_rows=sum(r['n_rows'] for r in results),
                 n_without_input=sum(r['n_without_input'] for r in results), load_seconds=load_seconds,
