@@ -239,48 +239,50 @@ def distribution_strategy(name:str='none'):
         raise ValueError(f"strategy {name!r} is a tf.distribute strategy and needs the TensorFlow backend, not {backend!r}; "
                          "under JAX, use keras.distribution.DataParallel")
     import tensorflow as tf
+    _fit_distributed_in_keras()
     if name == 'mirrored':
         devices = tf.config.list_logical_devices('GPU') or tf.config.list_logical_devices('CPU')
         return tf.distribute.MirroredStrategy([d.name for d in devices])
     if not os.environ.get('TF_CONFIG'):
         raise ValueError("strategy 'multi_worker' reads its cluster from the TF_CONFIG environment variable, which is not set")
-    _fit_multi_worker_in_keras()
     return tf.distribute.MultiWorkerMirroredStrategy()
 
-def _fit_multi_worker_in_keras():
-    """Let Keras 3's TensorFlow trainer fit under `MultiWorkerMirroredStrategy` (keras-team/keras#20585, still open in
-    Keras 3.15): before building, it reduces a whole batch structure in one collective call, which accepts a single
-    tensor only, and it averages the scalar logs along an axis 0 they do not have. Both are done here leaf by leaf,
-    scalars over the replicas only, for the multi-worker strategy alone; other strategies run Keras's own code."""
+def _fit_distributed_in_keras():
+    """Let Keras 3's TensorFlow trainer fit under `tf.distribute` strategies whatever the batch sizes
+    (keras-team/keras#20585, still open in Keras 3.15). Before it builds a model, Keras averages the first batch over
+    the replicas, in one collective call that takes a single tensor only (so multi-worker training fails at once) and
+    that needs every replica's share of the batch to have the same shape (so a validation set that does not split
+    evenly fails). The build needs only the shapes: it takes the first replica's share here. Keras also averages the
+    scalar logs of a multi-worker step along an axis 0 they do not have: they are averaged over the replicas only."""
     import tensorflow as tf
     from keras.src.backend.tensorflow import trainer
-    if getattr(trainer, '_lc_transformer_multi_worker', False): return
-    multi_worker = trainer._collective_all_reduce_multi_worker
+    if getattr(trainer, '_lc_transformer_distributed', False): return
     symbolic_build, reduce_per_replica = trainer.TensorFlowTrainer._maybe_symbolic_build, trainer.reduce_per_replica
 
-    def mean(strategy, value, over_batch=True):
-        "The mean of a per-replica value over the replicas, and over its first axis if `over_batch` and it has one."
-        if not isinstance(value, tf.distribute.DistributedValues): return value
-        rank = strategy.experimental_local_results(value)[0].shape.rank
-        return strategy.reduce('MEAN', value, axis=0 if over_batch and rank else None)
+    def first_replica(strategy, value):
+        return strategy.experimental_local_results(value)[0] if isinstance(value, tf.distribute.DistributedValues) else value
 
-    def build_leaf_by_leaf(self, iterator=None, data_batch=None):
-        if iterator is None or self._distribute_strategy is None or not multi_worker(self._distribute_strategy):
-            return symbolic_build(self, iterator, data_batch)
+    def build_on_first_replica(self, iterator=None, data_batch=None):
+        if iterator is None or self._distribute_strategy is None: return symbolic_build(self, iterator, data_batch)
         strategy = self.distribute_strategy
         for _, _, batches in iterator:              # as Keras does: the first batch of the epoch iterator
-            data_batch = keras.tree.map_structure(lambda value: mean(strategy, value, over_batch=False), next(batches))
+            data_batch = keras.tree.map_structure(lambda value: first_replica(strategy, value), next(batches))
             break
         with strategy.scope(): self._symbolic_build(data_batch=data_batch)
 
+    def mean_over_replicas(strategy, value):
+        if not isinstance(value, tf.distribute.DistributedValues): return value
+        rank = strategy.experimental_local_results(value)[0].shape.rank
+        return strategy.reduce('MEAN', value, axis=0 if rank else None)
+
     def reduce_scalars_over_replicas(values, strategy, reduction):
-        if reduction in ('auto', 'mean') and multi_worker(strategy):
-            return keras.tree.map_structure(lambda value: mean(strategy, value), values)
+        if reduction in ('auto', 'mean') and trainer._collective_all_reduce_multi_worker(strategy):
+            return keras.tree.map_structure(lambda value: mean_over_replicas(strategy, value), values)
         return reduce_per_replica(values, strategy, reduction)
 
-    trainer.TensorFlowTrainer._maybe_symbolic_build = build_leaf_by_leaf
+    trainer.TensorFlowTrainer._maybe_symbolic_build = build_on_first_replica
     trainer.reduce_per_replica = reduce_scalars_over_replicas
-    trainer._lc_transformer_multi_worker = True
+    trainer._lc_transformer_distributed = True
 
 def worker_out(out, strategy=None) -> Path:
     "Where this process writes the run in `out`: `out` itself, or `out/worker_<index>` for a multi-worker run's non-chief workers."
@@ -619,9 +621,9 @@ def kinds_option(name:str, help:str, type=None) -> Param:
 STRATEGY_HELP = "'none' (one device), 'mirrored' (every local GPU, else every CPU device) or 'multi_worker' (the cluster in TF_CONFIG)"
 VERBOSE_HELP = verbose_help("1: progress bar, 2: one line per epoch, 0: silent")
 
-def replicas_text(config:Config) -> str:
-    "The strategy of a run and the replicas it trained on, for a tool's last lines."
-    strategy = distribution_strategy(config.optimisation.strategy)
+def replicas_text(model:keras.Model, config:Config) -> str:
+    "The strategy of a run and the replicas its model trained on, for a tool's last lines."
+    strategy = getattr(model, 'distribute_strategy', None)         # the TensorFlow trainer's
     return f"strategy {config.optimisation.strategy} ({1 if strategy is None else strategy.num_replicas_in_sync} replicas)"
 
 def given_options(arguments:dict) -> dict:
@@ -671,7 +673,7 @@ def train_ae_cli(config:Param("a config.json to start from (command-line options
     run = (TrainConfig.load(config) if config else TrainConfig()).with_options(**given_options(locals()))
     model, history = train_autoencoder(run, verbose=keras_verbosity(verbose))
     print(f"precision {model.dtype_policy.name}, skip_unobserved={run.skip_unobserved}, jit_compile={run.optimisation.jit_compile}, "
-          f"{replicas_text(run)}; best validation loss {min(history['val_loss']):.5g}")
+          f"{replicas_text(model, run)}; best validation loss {min(history['val_loss']):.5g}")
     report_outputs(run.out, 'model.keras, history.csv, config.json, TensorBoard logs')
 
 # %% ../nbs/22_train.ipynb #ac04c323
@@ -712,9 +714,9 @@ def train_classifier_cli(config:Param("a config.json to start from (command-line
                         ):
     "Train a classifier (encoder + FFN, AE classifier, RNN or token Transformer); write model.keras, history.csv, metrics.json, config.json."
     run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options(locals()))
-    _, _, scores = train_classifier_run(run, verbose=keras_verbosity(verbose))
+    model, _, scores = train_classifier_run(run, verbose=keras_verbosity(verbose))
     loss = 'kaggle_weighted_log_loss' if 'kaggle_weighted_log_loss' in scores else 'class_mean_log_loss'
-    print(f"{replicas_text(run)}; validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}")
+    print(f"{replicas_text(model, run)}; validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}")
     report_outputs(run.out, 'model.keras, history.csv, metrics.json, config.json')
 
 # %% ../nbs/22_train.ipynb #fabb8067
