@@ -11,12 +11,13 @@ import numpy as np
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import PLASTICC_TRAIN_TARGETS, PARTS_MANIFEST, read_parts_manifest, save_light_curves, write_parts_manifest
-from .plasticc import ObservationRange, observation_ranges, read_observation_range, read_metadata, plasticc_files
+from .plasticc import (ObservationRange, observation_ranges, read_observation_range, read_metadata, plasticc_files,
+                                     object_ids_of, match_metadata, check_all_seen)
 from .prepare import prepare_batch, finish
 
 # %% auto #0
-__all__ = ['dask_client', 'run_tasks', 'object_ids_of', 'check_objects', 'describe', 'raise_failed', 'check_known',
-           'prepare_plasticc_dask', 'prepare_plasticc_cli']
+__all__ = ['dask_client', 'run_tasks', 'check_objects', 'describe', 'raise_failed', 'check_known', 'prepare_plasticc_dask',
+           'prepare_plasticc_cli']
 
 # %% ../nbs/37_parallel.ipynb #15ffb0c6
 @contextlib.contextmanager
@@ -54,20 +55,13 @@ def run_tasks(client, # a Dask client
     return results, errors
 
 # %% ../nbs/37_parallel.ipynb #a957b66f
-def object_ids_of(observations) -> np.ndarray:
-    "The object ids of observations sorted by object, in order, once each."
-    ids = observations.object_id.to_numpy()
-    return ids[np.r_[True, ids[1:] != ids[:-1]]] if len(ids) else ids
-
-def check_objects(results:list, metadata, meta_path) -> int:
-    "The number of objects that tasks read (`result['object_ids']`); raises if one came out twice, or one of the metadata not at all."
-    ids = np.concatenate([r['object_ids'] for r in results])
-    found, counts = np.unique(ids, return_counts=True)
-    if (counts > 1).any(): raise ValueError(f"object_id {found[counts > 1][0]} has rows in two places: the light-curve files must "
-                                            "be sorted by object, each object in one file")
-    missing = np.setdiff1d(metadata.index.to_numpy(np.int64), found)
-    if len(missing): raise ValueError(f"{len(missing)} object(s) of {meta_path} have no light curve (first: object_id {missing[0]})")
-    return len(ids)
+def check_objects(results:list, sources:list, metadata, meta_path) -> int:
+    "The number of objects that the tasks read (`result['object_ids']`); raises if one came out twice, or one of the metadata not at all."
+    meta_ids = np.sort(metadata.index.to_numpy(np.int64))
+    seen = np.zeros(len(meta_ids), bool)
+    for source, result in zip(sources, results): match_metadata(source, result['object_ids'], meta_ids, seen)
+    check_all_seen(meta_ids, seen, meta_path)
+    return sum(len(result['object_ids']) for result in results)
 
 def describe(error:BaseException) -> str: return f"{type(error).__name__}: {error}"
 
@@ -142,7 +136,7 @@ def prepare_plasticc_dask(directory, # a directory with a PLAsTiCC release (real
     if errors:
         write_parts_manifest(out, parts, 1., tasks, **info)
         raise_failed(errors, ranges, out/PARTS_MANIFEST, 'the set is incomplete')
-    n_read = check_objects(results, metadata, meta_path)
+    n_read = check_objects(results, ranges, metadata, meta_path)
     n_prepared = sum(p['n_objects'] for p in parts)
     if n_prepared == 0: raise ValueError("no object left to prepare (none of the chosen classes, or all windows empty)")
     weight_sum, weight_count = sum(r['weight_sum'] for r in results), sum(r['weight_count'] for r in results)

@@ -17,8 +17,9 @@ from .metrics import kaggle_weighted_log_loss
 
 # %% auto #0
 __all__ = ['LIGHT_CURVE_COLUMNS', 'METADATA_COLUMNS', 'OBSERVATION_COLUMNS', 'METADATA_ESSENTIALS', 'plasticc_classes',
-           'file_columns', 'detect_schema', 'read_metadata', 'ObservationReader', 'ObservationRange',
-           'observation_ranges', 'read_observation_range', 'plasticc_files', 'plasticc_log_loss']
+           'file_columns', 'detect_schema', 'read_metadata', 'object_ids_of', 'match_metadata', 'check_all_seen',
+           'ObservationReader', 'ObservationRange', 'observation_ranges', 'read_observation_range', 'plasticc_files',
+           'plasticc_log_loss']
 
 # %% ../nbs/30_plasticc.ipynb #4e355367
 def plasticc_classes() -> pd.DataFrame:
@@ -186,6 +187,32 @@ def _observations(values:np.ndarray, # (n_rows, 6) object_id, mjd, passband, flu
                          'flux': flux, 'flux_err': err, 'detected': det.astype(bool)})
 
 # %% ../nbs/30_plasticc.ipynb #fd96ba98
+def object_ids_of(observations:pd.DataFrame) -> np.ndarray:
+    "The object ids of observations sorted by object, once each, in order."
+    ids = observations.object_id.to_numpy()
+    return ids[np.r_[True, ids[1:] != ids[:-1]]] if len(ids) else ids
+
+def match_metadata(where, # the file or range the objects come from, for the messages
+                   objects:np.ndarray, # object ids, once each
+                   meta_ids:np.ndarray, # the metadata's object ids, sorted
+                   seen:np.ndarray, # (len(meta_ids),) bool: met so far; updated
+                  ):
+    "Mark `objects` as met; raise if one has no metadata or was met before."
+    pos = np.minimum(np.searchsorted(meta_ids, objects), len(meta_ids) - 1)
+    unknown = meta_ids[pos] != objects
+    if unknown.any():
+        raise ValueError(f"{where}: object_id {int(objects[unknown][0])} has light curves but no metadata "
+                         f"({int(unknown.sum())} such objects in this batch)")
+    if seen[pos].any():
+        raise ValueError(f"{where}: object_id {int(objects[seen[pos]][0])} appears twice (rows not sorted by object, "
+                         "or one object split across files)")
+    seen[pos] = True
+
+def check_all_seen(meta_ids:np.ndarray, seen:np.ndarray, what:str):
+    "Raise if an object of the metadata (`what`, for the message) was not met."
+    if not seen.all():
+        raise ValueError(f"{int((~seen).sum())} object(s) of {what} have no light curve (first: object_id {int(meta_ids[~seen][0])})")
+
 class ObservationReader:
     "Stream PLAsTiCC observation tables (either schema, plain or gzip, one or many files) in batches of whole objects."
     def __init__(self, paths, # a path, a list of paths, or a glob pattern
@@ -215,26 +242,12 @@ class ObservationReader:
                       enabled=self.show_progress) as bar:
             for path in self.files:
                 for batch in self._file_batches(path):
-                    ids = batch.object_id.to_numpy()
-                    objects = ids[np.r_[True, ids[1:] != ids[:-1]]]
-                    if meta_ids is not None: self._match_metadata(path, objects, meta_ids, seen)
+                    objects = object_ids_of(batch)
+                    if meta_ids is not None: match_metadata(path, objects, meta_ids, seen)
                     self.n_rows += len(batch); self.n_objects += len(objects)
                     bar.update(len(objects))
                     yield batch
-        if seen is not None and self.check_complete and not seen.all():
-            raise ValueError(f"{int((~seen).sum())} object(s) of the metadata have no light curve "
-                             f"(first: object_id {int(meta_ids[~seen][0])})")
-
-    def _match_metadata(self, path, objects, meta_ids, seen):
-        pos = np.minimum(np.searchsorted(meta_ids, objects), len(meta_ids) - 1)
-        unknown = meta_ids[pos] != objects
-        if unknown.any():
-            raise ValueError(f"{path}: object_id {int(objects[unknown][0])} has light curves but no metadata "
-                             f"({int(unknown.sum())} such objects in this batch)")
-        if seen[pos].any():
-            raise ValueError(f"{path}: object_id {int(objects[seen[pos]][0])} appears twice (rows not sorted by object, "
-                             "or one object split across files)")
-        seen[pos] = True
+        if self.check_complete and seen is not None: check_all_seen(meta_ids, seen, 'the metadata')
 
     def _chunks(self, path):
         cols = list(LIGHT_CURVE_COLUMNS[self.schema])
@@ -317,11 +330,12 @@ def _range_bytes(r:ObservationRange, column:int) -> tuple[bytes, int]:
             if _line_object(line, column) != last: break
             rest.append(line)
         before = _line_before(f, first, body)
-    text, skip = text + b''.join(rest), 0
+    skip = 0
     if before is not None:                                      # skip the rest of the object begun before `start`
         previous = _line_object(before, column)
         while (end := text.find(b'\n', skip)) >= 0 and _line_object(text[skip:end], column) == previous: skip = end + 1
-    return text[skip:], first + skip
+    if skip == len(text): return b'', first + skip              # all of it, and so its continuation, the object begun before
+    return text[skip:] + b''.join(rest), first + skip
 
 def read_observation_range(r:ObservationRange, # from `observation_ranges`
                            chunk_rows:int=1_000_000, # rows read at a time from a whole (gzip-compressed) file

@@ -15,7 +15,8 @@ from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import PLASTICC_TARGETS, PARTS_MANIFEST, read_parts_manifest, split_by_object
 from .metrics import Calibration, fit_calibration
 from .plasticc import ObservationReader, ObservationRange, file_columns, read_metadata, plasticc_files, observation_ranges, read_observation_range
-from .parallel import dask_client, run_tasks, object_ids_of, check_objects, check_known, describe, raise_failed
+from .parallel import dask_client, run_tasks, check_objects, check_known, describe, raise_failed
+from .plasticc import object_ids_of
 from .prepare import prepare_batch, finish, prepare_plasticc
 from .sources import source_kind
 from .tokens import tokens_from_observations, split_tokens
@@ -89,8 +90,7 @@ class TrainedClassifier:
                           metadata:pd.DataFrame, # from `read_metadata`, indexed by object_id
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # object ids, (n, K) raw probabilities, has input (n,)
         "The model's probabilities for each object of `observations`, in their order; the prior where an object yields no input."
-        ids = observations.object_id.to_numpy()
-        object_ids = ids[np.r_[True, ids[1:] != ids[:-1]]]
+        object_ids = object_ids_of(observations)
         if self.tokens is not None:
             tokens = tokens_from_observations(observations, metadata, None, self.tokens.window, self.tokens.max_tokens)
             predicted_ids, probs = tokens.object_ids, token_probabilities(self.model, tokens)
@@ -281,7 +281,7 @@ def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `load_cl
                   error=describe(errors[i]) if i in errors else None) for i, (r, result) in enumerate(zip(ranges, results))]
     (parts/PARTS_MANIFEST).write_text(json.dumps(dict(complete=not errors, tasks=tasks), indent=1))
     if errors: raise_failed(errors, ranges, parts/PARTS_MANIFEST, 'no submission was written')
-    try: n_objects = check_objects(results, metadata, meta_path)
+    try: n_objects = check_objects(results, ranges, metadata, meta_path)
     except ValueError:
         shutil.rmtree(parts)
         raise
