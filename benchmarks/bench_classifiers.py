@@ -10,7 +10,8 @@ import numpy as np
 import keras
 from lc_transformer.bazin import simulate_bazin
 from lc_transformer.classifiers import build_ae_classifier, build_encoder_classifier
-from lc_transformer.rnn import build_rnn_classifier, classifier_inputs
+from lc_transformer.rnn import build_rnn_classifier
+from lc_transformer.classifier_inputs import classifier_inputs
 from lc_transformer.transformer import TransformerAutoencoder
 
 def light_curves_per_second(model, inputs, batch, repeats):

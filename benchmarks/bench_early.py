@@ -11,8 +11,9 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import pandas as pd
 from lc_transformer.data import split_by_object
 from lc_transformer.sources import load_dataset, truncation_for
-from lc_transformer.train import ClassifierConfig, train_classifier_run
-from lc_transformer.rnn import final_probabilities
+from lc_transformer.config import ClassifierConfig
+from lc_transformer.train import train_classifier_run
+from lc_transformer.classifier_inputs import final_probabilities
 from lc_transformer.evaluate import metric_vs_time
 
 def main():

@@ -32,7 +32,8 @@ def simulate_test(directory, n_objects):
 def train(root, kind):
     "Run in a fresh process: simulate the training set (once) and train a tiny classifier of `kind` for one epoch."
     from lc_transformer.simulate import simulate_plasticc_files
-    from lc_transformer.train import ClassifierConfig, train_classifier_run
+    from lc_transformer.config import ClassifierConfig
+    from lc_transformer.train import train_classifier_run
     if not (Path(root)/'train'/'training_set_metadata.csv').exists(): simulate_plasticc_files(Path(root)/'train', 1000, 'train', seed=0)
     run = ClassifierConfig(kind=kind).with_options(source=str(Path(root)/'train'), out=str(Path(root)/kind), epochs=1)
     train_classifier_run(run, verbose=0)

@@ -26,12 +26,13 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import keras
 from lc_transformer.benchmark import BenchmarkConfig, BenchmarkDataConfig, benchmark_data, machine
-from lc_transformer.data import split_by_object
+from lc_transformer.data import split_by_object, BUILTIN_BAZIN
 from lc_transformer.metrics import kaggle_weighted_log_loss
-from lc_transformer.rnn import final_probabilities
-from lc_transformer.sources import load_dataset
-from lc_transformer.bazin import BUILTIN_BAZIN
-from lc_transformer.train import TrainConfig, ClassifierConfig, train_autoencoder, train_classifier_run, resolve_precision
+from lc_transformer.classifier_inputs import final_probabilities
+from lc_transformer.sources import load_dataset, light_curves_of
+from lc_transformer.config import TrainConfig, ClassifierConfig
+from lc_transformer.train import train_autoencoder, train_classifier_run
+from lc_transformer.distribute import resolve_precision
 from lc_transformer.transformer import forward_flops
 
 AE_DEFAULT = dict(d_model=128, num_layers=8, num_heads=8, dff=64)
@@ -101,9 +102,9 @@ def sweep(name, configs, epochs, seeds, lcs, measure='validation loss', score=No
 def benchmark_training_set(directory):
     "The grid light curves of the benchmark's training objects, simulated into `directory` unless they are there."
     config = BenchmarkConfig(out=str(directory))
-    if (directory/'data').is_dir(): config.data = BenchmarkDataConfig(directory=str(directory/'data'))
+    if (directory/'data').is_dir(): config.data = BenchmarkDataConfig(source=str(directory/'data'))
     train, _ = benchmark_data(config)
-    return train.light_curves(config.grid)
+    return light_curves_of(train, config.grid)
 
 def validation_kaggle_log_loss(lcs, valid_fraction=0.2):
     "`seed -> score(model)`: the Kaggle-weighted log-loss on the validation objects that training with `seed` holds out."

@@ -27,16 +27,18 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import pandas as pd
 import keras
-from lc_transformer.benchmark import BenchmarkConfig, ObservationSet, machine
-from lc_transformer.data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS
-from lc_transformer.evaluate import markdown_table, predictions_for
-from lc_transformer.metrics import classification_scores, fit_calibration, without_class_99
+from lc_transformer.benchmark import BenchmarkConfig, machine
+from lc_transformer.observations import ObservationSet
+from lc_transformer.sources import light_curves_of
+from lc_transformer.data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, split_by_object
+from lc_transformer.metrics import markdown_table, classification_scores, fit_calibration, without_class_99
+from lc_transformer.classifier_inputs import predictions_for, final_probabilities
 from lc_transformer.simulate import simulate_plasticc
 from lc_transformer.classifiers import train_classifier
-from lc_transformer.rnn import final_probabilities
-from lc_transformer.train import GridConfig, build_classifier, TokenSize
-from lc_transformer.tokens import tokens_from_observations, split_tokens, TokenBatches
-from lc_transformer.token_transformer import TokenClassifier, token_classifier, fit_token_model, token_probabilities
+from lc_transformer.config import GridConfig, TokenSize
+from lc_transformer.train import build_classifier
+from lc_transformer.prepare import tokens_from_observations
+from lc_transformer.token_transformer import TokenBatches, TokenClassifier, token_classifier, fit_token_model, token_probabilities
 
 TEST_CLASSES = PLASTICC_TRAIN_TARGETS + (99,)
 TARGET = 30_000
@@ -114,14 +116,14 @@ def main():
     # the same objects for every model: tokens and grids of the training set, one split by object id
     tokens = tokens_from_observations(train_obs, train_meta, PLASTICC_TRAIN_TARGETS)
     test_tokens = tokens_from_observations(test_obs, test_meta, TEST_CLASSES)
-    train, valid = split_tokens(tokens, 0.2, seed=0)
+    train, valid = split_by_object(tokens, 0.2, seed=0)
     train_set, test_set = ObservationSet(train_obs, train_meta, PLASTICC_TRAIN_TARGETS), ObservationSet(test_obs, test_meta, TEST_CLASSES)
     assert np.array_equal(test_set.object_ids, test_tokens.object_ids), "tokens and grid read different test objects"
     prior = np.bincount(train_set.labels, minlength=len(PLASTICC_TRAIN_TARGETS)) / len(train_set)
     say(f"tokens: training {train}, validation {valid}, test {test_tokens} (median {np.median(test_tokens.lengths):.0f}, "
         f"mean {test_tokens.lengths.mean():.1f} tokens per object)")
     if args.grid:
-        grid_lcs, test_lcs = train_set.light_curves(GridConfig()), test_set.light_curves(GridConfig())
+        grid_lcs, test_lcs = light_curves_of(train_set, GridConfig()), light_curves_of(test_set, GridConfig())
         is_valid = np.isin(grid_lcs.object_ids, valid.object_ids)
         grid_train, grid_valid = grid_lcs[~is_valid], grid_lcs[is_valid]
         say(f"grid: training {len(grid_train):,}, validation {len(grid_valid):,}, test {len(test_lcs):,} light curves of "
@@ -145,7 +147,7 @@ def main():
         config = BenchmarkConfig().encoder_classifier
         keras.utils.set_random_seed(0)
         model = build_classifier(config, grid_train)
-        size = config.model.size
+        size = config.options.size
         timer = EpochTimer()
         seconds, history = timed(lambda: train_classifier(model, grid_train, grid_valid, args.epochs, args.batch_size, 1e-3,
                                                           patience=5, callbacks=[timer], seed=0, jit_compile='auto'))
@@ -173,7 +175,7 @@ def main():
                                                             for (x, b), v in m['variants'].items()))
     # inputs alone and padding alone, then the models, round after round
     make_tokens = lambda: tokens_from_observations(test_obs, test_meta, None)
-    make_grid = lambda: ObservationSet(test_obs, test_meta, TEST_CLASSES).light_curves(GridConfig())
+    make_grid = lambda: light_curves_of(ObservationSet(test_obs, test_meta, TEST_CLASSES), GridConfig())
     def pad_only(batch):
         batches = TokenBatches(test_tokens, batch, target=None)
         for i in range(len(batches)): batches[i]

@@ -34,7 +34,8 @@ def original_data(n):
 def measure_ours(n):
     "Training, teacher-forced forward and reconstruction of ours, as shipped, on the original benchmark's data: a dict."
     import keras
-    from lc_transformer.train import TrainConfig, build_autoencoder
+    from lc_transformer.config import TrainConfig
+    from lc_transformer.train import build_autoencoder
     from lc_transformer.transformer import autoencoder_inputs, reconstruct, reconstruct_naive, float32_copy
     flux, mask = original_data(n)
     inputs, weight = autoencoder_inputs(flux, mask), mask.astype('float32')
@@ -100,7 +101,8 @@ def options_table(rounds):
     import keras
     from lc_transformer.bazin import simulate_bazin
     from lc_transformer.benchmark import matmul_peak_gflops
-    from lc_transformer.train import TrainConfig, build_autoencoder
+    from lc_transformer.config import TrainConfig
+    from lc_transformer.train import build_autoencoder
     from lc_transformer.transformer import autoencoder_inputs, forward_flops
     print(f"{os.cpu_count()} CPU cores, fp32 matmul peak {matmul_peak_gflops():.0f} GFLOP/s (numpy 2048x2048); reference "
           f"configuration, batch {BATCH}, bundled-style Bazin light curves (47% of steps observed)", flush=True)

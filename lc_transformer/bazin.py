@@ -8,14 +8,12 @@ from pathlib import Path
 import numpy as np
 import os, shutil, tempfile
 from fastcore.script import call_parse, Param
-import lc_transformer
 from .cli import command_line_tool, report_outputs, verbose_help
-from .data import LightCurves, LSST_FILTERS, LSST_WAVELENGTHS_NM, minmax_constants, minmax_normalise
+from .data import LightCurves, LSST_FILTERS, LSST_WAVELENGTHS_NM, minmax_constants, minmax_normalise, library_version
 
 # %% auto #0
-__all__ = ['TEST_DATA_FILES', 'BUILTIN_BAZIN', 'BUILTIN_BAZIN_SIZE', 'BUILTIN_BAZIN_SEED', 'bazin', 'class_parameter_ranges',
-           'simulate_bazin', 'write_test_data', 'load_test_data', 'cache_directory', 'builtin_bazin_directory',
-           'make_test_data_cli']
+__all__ = ['TEST_DATA_FILES', 'BUILTIN_BAZIN_SIZE', 'BUILTIN_BAZIN_SEED', 'bazin', 'class_parameter_ranges', 'simulate_bazin',
+           'write_test_data', 'load_test_data', 'cache_directory', 'builtin_bazin_directory', 'make_test_data_cli']
 
 # %% ../nbs/01_bazin.ipynb #02f3ad20
 def bazin(t:np.ndarray, amplitude, baseline, t0, tau_rise, tau_fall) -> np.ndarray:
@@ -153,7 +151,6 @@ def load_test_data(directory) -> LightCurves:
                        class_names=tuple(f'class {k}' for k in range(int(labels.max()) + 1)))
 
 # %% ../nbs/01_bazin.ipynb #ef6513ca
-BUILTIN_BAZIN = 'builtin:bazin'
 BUILTIN_BAZIN_SIZE, BUILTIN_BAZIN_SEED = 3000, 0
 
 def cache_directory() -> Path:
@@ -163,7 +160,7 @@ def cache_directory() -> Path:
 
 def builtin_bazin_directory() -> Path:
     "The directory of the built-in Bazin set (`data/bazin` of the repository), made in the cache on first use."
-    directory = cache_directory()/f'bazin_{BUILTIN_BAZIN_SIZE}_seed{BUILTIN_BAZIN_SEED}_v{lc_transformer.__version__}'
+    directory = cache_directory()/f'bazin_{BUILTIN_BAZIN_SIZE}_seed{BUILTIN_BAZIN_SEED}_v{library_version()}'
     if not all((directory/name).exists() for name in TEST_DATA_FILES):
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix='.making_'))

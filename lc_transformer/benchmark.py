@@ -11,144 +11,76 @@ from pathlib import Path
 from typing import Callable
 import numpy as np
 import pandas as pd
-import matplotlib.pyplot as plt
-import seaborn as sns
 import keras
 from fastcore.script import call_parse, Param
-import lc_transformer
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
-from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, select_objects
+from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, split_by_object
+from .observations import ObservationSet
+from .tokens import Tokens, concat_tokens
+from .config import (Config, GridConfig, Optimisation, TrainConfig, ClassifierConfig, PretrainConfig, setting,
+                                   job_runs, option, given_options)
 from .metrics import classification_scores, confusion_matrix, fit_calibration
-from .plasticc import OBSERVATION_COLUMNS, ObservationReader, read_metadata, plasticc_files
+from .plasticc import ObservationReader, read_metadata, plasticc_files
 from .simulate import simulate_plasticc_files
-from .prepare import class_indices, detection_trigger_times, prepare_batch, finish, whole_object_batches
-from .features import FeatureClassifier, object_features
-from .tokens import Tokens, tokens_from_observations, concat_tokens, split_tokens
-from .token_transformer import token_probabilities
-from .train import (Config, ModelSize, Optimisation, TrainConfig, ClassifierConfig, AEOptions, TokenData, GridConfig,
-                                  PretrainConfig, train_autoencoder, train_classifier_run, pretrain_tokens, option, given_options)
+from .prepare import whole_object_batches
+from .features import FeatureClassifier
+from .sources import light_curves_of, features_of, tokens_of
 from .transformer import encoder_max_len
-from .classifiers import final_probabilities
-from .evaluate import markdown_table, predictions_for
+from .classifier_inputs import final_probabilities, predictions_for
+from .token_transformer import token_probabilities
+from .train import train_autoencoder, train_classifier_run, pretrain_tokens
+from .distribute import software_versions
+from .benchmark_report import (SUMMARY_SCORES, EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise_runs,
+                                             check_benchmark_result, results_table, load_benchmark_result, run_description,
+                                             plot_early_curves, per_class_table, plot_benchmark_confusion)
 
 # %% auto #0
-__all__ = ['QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'SUMMARY_SCORES', 'EARLY_SCORES', 'BENCHMARK_SCHEMA_VERSION', 'HEADLINE',
-           'ObservationSet', 'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel',
+__all__ = ['QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel',
            'register_benchmark_model', 'fit_feature_model', 'feature_inputs', 'with_feature_inputs',
            'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
            'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'read_observation_set', 'benchmark_data',
-           'early_curves', 'score_model', 'matmul_peak_gflops', 'machine', 'run_benchmark', 'check_benchmark_result',
-           'benchmark_cli', 'results_table', 'plot_early_curves', 'per_class_table', 'plot_benchmark_confusion',
-           'load_benchmark_result', 'run_description', 'headline_markdown', 'with_seeds', 'merge_benchmark_results',
-           'deep_lead']
-
-# %% ../nbs/91_benchmark.ipynb #7b4cb823
-class ObservationSet:
-    "Raw observations of whole objects, their metadata and classes; makes the inputs of every model once."
-    def __init__(self, observations:pd.DataFrame, # object_id, mjd, passband, flux, flux_err, detected; sorted by object, then mjd
-                 metadata:pd.DataFrame, # indexed by object_id, with the challenge `target` code
-                 classes:tuple, # PLAsTiCC codes of the classes, in class-index order (99 last on a test set)
-                ):
-        missing = [c for c in OBSERVATION_COLUMNS if c not in observations]
-        if missing: raise ValueError(f"the observations lack the column(s) {missing}")
-        if 'target' not in metadata: raise ValueError("the metadata have no `target`: the benchmark needs labelled objects")
-        ids = observations.object_id.to_numpy()
-        if len(ids) == 0: raise ValueError("the observation set is empty: no observation of any object")
-        first = np.r_[True, ids[1:] != ids[:-1]]
-        self.observations, self.metadata, self.classes = observations.reset_index(drop=True), metadata, tuple(classes)
-        self.object_ids = ids[first]
-        if len(np.unique(self.object_ids)) != len(self.object_ids): raise ValueError("the observations are not sorted by object")
-        where = metadata.index.get_indexer(self.object_ids)
-        if (where < 0).any(): raise ValueError(f"object_id {self.object_ids[where < 0][0]} has observations but no metadata")
-        targets = metadata.target.to_numpy()[where]
-        keep, self.labels = class_indices(targets, self.classes)
-        if not keep.all(): raise ValueError(f"object {self.object_ids[~keep][0]} is of class {targets[~keep][0]}, "
-                                            f"not one of {list(self.classes)}")
-        self._row_object = np.cumsum(first) - 1
-        self._inputs = {}
-
-    def __len__(self): return len(self.object_ids)
-    def __repr__(self): return f"ObservationSet({len(self):,} objects, {len(self.observations):,} observations)"
-
-    def light_curves(self, grid:GridConfig=GridConfig()) -> LightCurves:
-        "The grid light curves of these objects (some may be missing: see `predictions_for`)."
-        key = ('grid', grid)
-        if key not in self._inputs:
-            arrays, _ = prepare_batch(self.observations, self.metadata, self.classes, grid.start, grid.step, grid.n_steps,
-                                      grid.method, grid.max_gap)
-            self._inputs[key] = finish(arrays, self.classes, grid.start, grid.step, grid.n_steps)
-        return self._inputs[key]
-
-    def features(self, n_jobs:int=1) -> pd.DataFrame:
-        "The Gaussian-process features of these objects, indexed by object_id."
-        if 'features' not in self._inputs: self._inputs['features'] = object_features(self.observations, self.metadata, n_jobs)
-        return self._inputs['features']
-
-    def tokens(self, token_data:TokenData=TokenData()) -> Tokens:
-        "The observation tokens of these objects (every object has some: the window holds its trigger)."
-        key = ('tokens', token_data.window, token_data.max_tokens)
-        if key not in self._inputs:
-            self._inputs[key] = tokens_from_observations(self.observations, self.metadata, self.classes, token_data.window,
-                                                         token_data.max_tokens)
-        return self._inputs[key]
-
-    def select(self, object_ids) -> ObservationSet:
-        "The objects `object_ids` (in this set's order), with the inputs already made."
-        keep = np.isin(self.object_ids, object_ids)
-        subset = ObservationSet(self.observations[keep[self._row_object]], self.metadata, self.classes)
-        for key, made in self._inputs.items():
-            if key == 'features': subset._inputs[key] = made.loc[made.index.isin(subset.object_ids)]
-            elif isinstance(made, Tokens): subset._inputs[key] = made.select(subset.object_ids)
-            else: subset._inputs[key] = select_objects(made, made.object_ids[np.isin(made.object_ids, subset.object_ids)])
-        return subset
-
-    def known_at(self, days:float) -> ObservationSet:
-        "The objects detected by `days` after their trigger, with their observations up to then only."
-        obs, n = self.observations, len(self)
-        detected = obs.detected.to_numpy() > 0
-        trigger = detection_trigger_times(self._row_object, obs.mjd.to_numpy(), detected, obs.flux.to_numpy(),
-                                          obs.flux_err.to_numpy(), n)
-        ever_detected = np.bincount(self._row_object[detected], minlength=n) > 0
-        keep = ever_detected[self._row_object] & (obs.mjd.to_numpy() <= trigger[self._row_object] + days)
-        return ObservationSet(obs[keep], self.metadata, self.classes)
+           'early_curves', 'score_model', 'matmul_peak_gflops', 'machine', 'run_benchmark', 'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
 class BenchmarkDataConfig(Config):
     "Where the benchmark's data come from: a PLAsTiCC directory with labelled training and test sets, or the simulator."
-    directory: str|None = None
-    n_train: int = 7848
-    n_test: int = 100_000
-    n_unlabelled: int = 20_000
-    simulation_seed: int = 0
+    RENAMED = {'directory': 'source'}
+    source: str|None = setting(None, "a PLAsTiCC directory with labelled training and test sets (default: simulate them)")
+    n_train: int = setting(7848, "training objects (simulated, or read at most)")
+    n_test: int = setting(100_000, "test objects (simulated, or read at most)")
+    n_unlabelled: int = setting(20_000, "unlabelled objects for pretraining (simulated, or read after the test objects)")
+    simulation_seed: int = setting(0, "seed of the simulated data")
 
-def _optimisation(epochs:int, **kwargs) -> Optimisation:
-    return Optimisation(**{'epochs': epochs, 'batch_size': 64, 'patience': 5, 'jit_compile': 'auto', **kwargs})
+def _runs() -> dict:
+    "The benchmark's runs: 30 epochs at most, batches of 64, patience 5; the token models 60 and 20 epochs, batches of 128."
+    return job_runs(Optimisation(epochs=30, batch_size=64, patience=5, jit_compile='auto'),
+                    {'tokens': {'epochs': 60, 'batch_size': 128}, 'pretrain': {'epochs': 20, 'batch_size': 128}}, fine_tune_epochs=5)
+
+def _run(name): return field(default_factory=lambda: _runs()[name])
 
 @dataclass
 class BenchmarkConfig(Config):
     "Everything that defines a benchmark run."
-    out: str = 'runs/benchmark'
-    data: BenchmarkDataConfig = field(default_factory=BenchmarkDataConfig)
-    grid: GridConfig = field(default_factory=GridConfig)
-    models: tuple = ('features_lightgbm', 'ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp', 'tokens',
-                     'tokens_pretrained')
-    seeds: int = 1
-    valid_fraction: float = 0.2
-    label_fraction: float = 1.
-    early_days: tuple = (0, 5, 10, 20, 50, 100)
-    early_objects: int = 5000
-    n_jobs: int = 2
-    features: dict = field(default_factory=dict)
-    autoencoder: TrainConfig = field(default_factory=lambda: TrainConfig(
-        model=ModelSize(d_model=32, num_layers=2, num_heads=4, dff=64), optimisation=_optimisation(30, learning_rate=None)))
-    ae_classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
-        kind='ae', model=AEOptions(fine_tune_epochs=5), optimisation=_optimisation(30)))
-    encoder_classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
-        kind='encoder', optimisation=_optimisation(30)))
-    rnn: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(kind='rnn', optimisation=_optimisation(30)))
-    tokens: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(kind='tokens', optimisation=_optimisation(60, batch_size=128)))
-    pretrain: PretrainConfig = field(default_factory=lambda: PretrainConfig(optimisation=_optimisation(20, batch_size=128)))
+    out: str = setting('runs/benchmark', "output directory")
+    data: BenchmarkDataConfig = setting(factory=BenchmarkDataConfig)
+    grid: GridConfig = setting(factory=GridConfig)
+    models: tuple = setting(('features_lightgbm', 'ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp',
+                             'tokens', 'tokens_pretrained'), "the models to train")
+    seeds: int = setting(1, "train every model with this many seeds (0, 1, ...): mean and spread")
+    valid_fraction: float = setting(0.2, "fraction of the labelled training objects for validation")
+    label_fraction: float = setting(1., "share of the training objects whose labels are used (stratified; pretraining still "
+                                        "reads every light curve)")
+    early_days: tuple = setting((0, 5, 10, 20, 50, 100), "days after the trigger of the early-classification curves")
+    early_objects: int = setting(5000, "test objects classified again at each early day")
+    n_jobs: int = setting(2, "processes of the Gaussian-process features")
+    features: dict = setting(factory=dict, help="settings of the LightGBM model (`features.FeatureClassifier`)")
+    autoencoder: TrainConfig = _run('autoencoder')
+    ae_classifier: ClassifierConfig = _run('ae_classifier')
+    encoder_classifier: ClassifierConfig = _run('encoder_classifier')
+    rnn: ClassifierConfig = _run('rnn')
+    tokens: ClassifierConfig = _run('tokens')
+    pretrain: PretrainConfig = _run('pretrain')
 
     def __post_init__(self):
         if isinstance(self.grid, dict): self.grid = GridConfig.from_dict(self.grid)
@@ -219,8 +151,8 @@ def fit_feature_model(run:BenchmarkRun):
     n_jobs = run.config.n_jobs
     fit, valid = run.fit_set, run.valid_set
     model = FeatureClassifier(run.train.classes, seed=run.seed, n_jobs=n_jobs, **run.config.features)
-    model.fit(fit.features(n_jobs), fit.labels, valid.features(n_jobs), valid.labels)
-    return lambda observation_set: model.predict_proba(observation_set.features(n_jobs).loc[observation_set.object_ids])
+    model.fit(features_of(fit, n_jobs), fit.labels, features_of(valid, n_jobs), valid.labels)
+    return lambda observation_set: model.predict_proba(features_of(observation_set, n_jobs).loc[observation_set.object_ids])
 
 # %% ../nbs/91_benchmark.ipynb #115859dc
 def feature_inputs(features:pd.DataFrame) -> np.ndarray:
@@ -242,8 +174,8 @@ def with_feature_inputs(lcs:LightCurves, features:pd.DataFrame) -> LightCurves:
 # %% ../nbs/91_benchmark.ipynb #5ee1b50c
 def _grid_inputs(observation_set:ObservationSet, run:BenchmarkRun, gp_features:bool) -> LightCurves:
     "The grid light curves of a set, with its Gaussian-process features among the per-object features if `gp_features`."
-    lcs = observation_set.light_curves(run.config.grid)
-    return with_feature_inputs(lcs, observation_set.features(run.config.n_jobs)) if gp_features else lcs
+    lcs = light_curves_of(observation_set, run.config.grid)
+    return with_feature_inputs(lcs, features_of(observation_set, run.config.n_jobs)) if gp_features else lcs
 
 def _grid_predictor(model:keras.Model, run:BenchmarkRun, gp_features:bool):
     "`predict(observation_set)` of a trained grid classifier, with the training prior for objects without a grid."
@@ -274,7 +206,7 @@ def fit_encoder_classifier_gp(run:BenchmarkRun): return _train_grid_classifier(r
 
 @register_benchmark_model('ae_classifier', "Transformer autoencoder pretrained on the training grid, then a head on its encoder", 'grid')
 def fit_ae_classifier(run:BenchmarkRun):
-    lcs = run.pretraining_set.light_curves(run.config.grid)
+    lcs = light_curves_of(run.pretraining_set, run.config.grid)
     config = run.config.autoencoder.with_options(seed=run.seed, out=str(run.out/'autoencoder'), max_len=encoder_max_len(lcs.n_steps),
                                                  valid_fraction=run.config.valid_fraction)
     train_autoencoder(config, lcs, verbose=run.verbose)
@@ -289,13 +221,13 @@ def unlabelled_set(config:BenchmarkConfig) -> ObservationSet:
     key = (config.out, json.dumps(data.to_dict()))
     if key not in _UNLABELLED:
         classes = PLASTICC_TRAIN_TARGETS + (99,)
-        if data.directory is None:
+        if data.source is None:
             directory = Path(config.out)/'data_unlabelled'
             simulate_plasticc_files(directory, data.n_unlabelled, 'test', schema='unblinded', seed=data.simulation_seed + 2)
             _UNLABELLED[key] = read_observation_set(directory, 'test', classes, data.n_unlabelled)
         else:
-            read = read_observation_set(data.directory, 'test', classes, data.n_test + data.n_unlabelled)
-            if len(read) <= data.n_test: raise ValueError(f"{data.directory} has no test objects beyond the first {data.n_test} "
+            read = read_observation_set(data.source, 'test', classes, data.n_test + data.n_unlabelled)
+            if len(read) <= data.n_test: raise ValueError(f"{data.source} has no test objects beyond the first {data.n_test} "
                                                           "to pretrain on: lower `n_test` or `n_unlabelled`")
             _UNLABELLED[key] = read.select(read.object_ids[data.n_test:])
     return _UNLABELLED[key]
@@ -307,12 +239,12 @@ def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None
     "Train the token classifier of `run.config.tokens` on the run's split; `predict(observation_set)`."
     config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/name), valid_fraction=run.config.valid_fraction,
                                             pretrained=pretrained)
-    tokens = run.train.tokens(config.model.tokens)
-    _, valid = split_tokens(tokens, config.data.valid_fraction, seed=run.seed)
+    tokens = tokens_of(run.train, config.options.tokens)
+    _, valid = split_by_object(tokens, config.data.valid_fraction, seed=run.seed)
     if set(valid.object_ids) != set(run.valid_ids): raise RuntimeError("the token split differs from the benchmark's split")
     model, _, _ = train_classifier_run(config, tokens, verbose=run.verbose)
     def predict(observation_set:ObservationSet) -> np.ndarray:
-        tokens = observation_set.tokens(config.model.tokens)
+        tokens = tokens_of(observation_set, config.options.tokens)
         return predictions_for(observation_set.object_ids, tokens.object_ids, token_probabilities(model, tokens), run.prior)
     return predict
 
@@ -322,17 +254,17 @@ def fit_tokens(run:BenchmarkRun): return _train_token_classifier(run, 'tokens')
 @register_benchmark_model('tokens_pretrained', "Transformer on observation tokens, pretrained by masked-observation reconstruction "
                           "on the training and an unlabelled pool of light curves, then trained end to end", 'tokens')
 def fit_tokens_pretrained(run:BenchmarkRun):
-    token_data = run.config.tokens.model.tokens
-    pool = _unlabelled_tokens(unlabelled_set(run.config).tokens(token_data))
+    token_data = run.config.tokens.options.tokens
+    pool = _unlabelled_tokens(tokens_of(unlabelled_set(run.config), token_data))
     config = run.config.pretrain.with_options(seed=run.seed, out=str(run.out/'token_pretrainer'),
                                               window=token_data.window, max_tokens=token_data.max_tokens)
-    pretrain_tokens(config, concat_tokens([_unlabelled_tokens(run.pretraining_set.tokens(token_data)), pool]), verbose=run.verbose)
+    pretrain_tokens(config, concat_tokens([_unlabelled_tokens(tokens_of(run.pretraining_set, token_data)), pool]), verbose=run.verbose)
     return _train_token_classifier(run, 'tokens_pretrained', str(run.out/'token_pretrainer'/'model.keras'))
 
 # %% ../nbs/91_benchmark.ipynb #92ada4e3
-def read_observation_set(directory, split:str, classes:tuple, max_objects:int|None=None) -> ObservationSet:
-    "The `split` set of a PLAsTiCC directory, at most `max_objects` objects, as an `ObservationSet`."
-    lc_paths, meta_path = plasticc_files(directory, split)
+def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|None=None) -> ObservationSet:
+    "The `sample` set of a PLAsTiCC directory, at most `max_objects` objects, as an `ObservationSet`."
+    lc_paths, meta_path = plasticc_files(directory, sample)
     metadata = read_metadata(meta_path)
     if 'target' not in metadata:
         raise ValueError(f"{meta_path} has no classes (`target` or `true_target`): the benchmark needs a labelled "
@@ -341,25 +273,19 @@ def read_observation_set(directory, split:str, classes:tuple, max_objects:int|No
     return ObservationSet(pd.concat(list(whole_object_batches(reader, max_objects)), ignore_index=True), metadata, classes)
 
 def benchmark_data(config:BenchmarkConfig, verbose:int=0) -> tuple[ObservationSet, ObservationSet]:
-    "The training and test sets of the benchmark (simulated into `out/data` unless `data.directory` is given)."
+    "The training and test sets of the benchmark (simulated into `out/data` unless `data.source` is given)."
     data = config.data
-    directory = data.directory
+    directory = data.source
     if directory is None:
         directory = Path(config.out)/'data'
-        for split, n in (('train', data.n_train), ('test', data.n_test)):
-            simulate_plasticc_files(directory, n, split, schema='unblinded', seed=data.simulation_seed + (split == 'test'))
-            if verbose: print(f"simulated {n:,} {split} objects into {directory}", flush=True)
+        for sample, n in (('train', data.n_train), ('test', data.n_test)):
+            simulate_plasticc_files(directory, n, sample, schema='unblinded', seed=data.simulation_seed + (sample == 'test'))
+            if verbose: print(f"simulated {n:,} {sample} objects into {directory}", flush=True)
     elif not Path(directory).is_dir(): raise FileNotFoundError(f"no PLAsTiCC directory at {directory}")
     train = read_observation_set(directory, 'train', PLASTICC_TRAIN_TARGETS, data.n_train)
     return train, read_observation_set(directory, 'test', PLASTICC_TRAIN_TARGETS + (99,), data.n_test)
 
 # %% ../nbs/91_benchmark.ipynb #c300ff3a
-SUMMARY_SCORES = ('kaggle_weighted_log_loss', 'kaggle_weighted_log_loss_without_99', 'macro_roc_auc', 'accuracy',
-                  'macro_f1', 'ece')
-"The scores that the summary averages over seeds, with the timings."
-EARLY_SCORES = ('kaggle_weighted_log_loss', 'macro_roc_auc', 'accuracy')
-"The scores of the early-classification curves."
-
 def _class_names(classes): return [PLASTICC_CLASS_NAMES[c] for c in classes]
 
 def early_curves(predict, # calibrated `predict(observation_set) -> probs` with the class-99 column
@@ -407,18 +333,6 @@ def machine() -> dict:
             'matmul_peak_gflops': round(matmul_peak_gflops(), 1)}
 
 # %% ../nbs/91_benchmark.ipynb #18f80266
-def _summary(runs:list, preparation_seconds:float, n_test:int) -> dict:
-    "Mean and spread over seeds of the scores and timings of one model."
-    values = {k: [r['scores'][k] for r in runs] for k in SUMMARY_SCORES}
-    values['train_seconds'] = [r['train_seconds'] for r in runs]
-    values['predict_lc_per_s'] = [r['predict_lc_per_s'] for r in runs]
-    values['end_to_end_lc_per_s'] = [n_test / (preparation_seconds + n_test / r['predict_lc_per_s']) for r in runs]
-    summary = {k: {'mean': float(np.mean(v)), 'std': float(np.std(v, ddof=1)) if len(v) > 1 else 0.0} for k, v in values.items()}
-    early = {k: np.array([r['early'][k] for r in runs], np.float64) for k in EARLY_SCORES}
-    summary['early'] = {k: {'mean': v.mean(axis=0).tolist(), 'std': (v.std(axis=0, ddof=1) if len(runs) > 1 else 0 * v[0]).tolist()}
-                        for k, v in early.items()}
-    return summary
-
 def _class_counts(observation_set:ObservationSet) -> dict:
     codes = np.asarray(observation_set.classes)[observation_set.labels]
     values, counts = np.unique(codes, return_counts=True)
@@ -437,11 +351,11 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     rng = np.random.default_rng(config.data.simulation_seed)
     early_ids = rng.choice(test.object_ids, min(config.early_objects, len(test)), replace=False)
     early_base = test.select(early_ids)
-    early_sets = {day: early_base.known_at(day) for day in config.early_days}
+    early_sets = {day: early_base.until(day) for day in config.early_days}
     preparation_seconds = {}
     for kind in sorted({kind for m in config.models for kind in BENCHMARK_MODELS[m].reads}):
-        make = {'grid': lambda s: s.light_curves(config.grid), 'features': lambda s: s.features(config.n_jobs),
-                'tokens': lambda s: s.tokens(config.tokens.model.tokens)}[kind]
+        make = {'grid': lambda s: light_curves_of(s, config.grid), 'features': lambda s: features_of(s, config.n_jobs),
+                'tokens': lambda s: tokens_of(s, config.tokens.options.tokens)}[kind]
         make(train)
         preparation_seconds[kind] = _timed(lambda: make(test))
         for early_set in early_sets.values(): make(early_set)
@@ -461,12 +375,11 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
                 f"(without class 99 {record['scores']['kaggle_weighted_log_loss_without_99']:.3f}), "
                 f"trained in {record['train_seconds']:.0f} s")
     for name, model in models.items():
-        model['summary'] = _summary(model['runs'], sum(preparation_seconds[kind] for kind in model['reads']), len(test))
+        model['summary'] = summarise_runs(model['runs'], sum(preparation_seconds[kind] for kind in model['reads']), len(test))
     result = dict(schema_version=BENCHMARK_SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                   command=command, config=config.to_dict(), machine=machine(),
-                  versions={'lc_transformer': lc_transformer.__version__, 'keras': keras.__version__,
-                            'backend': keras.backend.backend(), 'numpy': np.__version__, 'python': platform.python_version()},
-                  data={'source': str(config.data.directory or 'simulated'), 'n_train': len(train), 'n_test': len(test),
+                  versions=software_versions(),
+                  data={'source': str(config.data.source or 'simulated'), 'n_train': len(train), 'n_test': len(test),
                         'n_test_observations': len(test.observations), 'class_counts_train': _class_counts(train),
                         'class_counts_test': _class_counts(test), 'preparation_seconds': preparation_seconds},
                   class_codes=list(test.classes), class_names=_class_names(test.classes),
@@ -478,196 +391,31 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     say(f"result written to {path}")
     return result
 
-# %% ../nbs/91_benchmark.ipynb #241868a0
-BENCHMARK_SCHEMA_VERSION = 1
-_NUMBER, _LIST, _DICT = (int, float), list, dict
-_RESULT_SCHEMA = {'schema_version': int, 'created': str, 'command': str, 'seconds': _NUMBER, 'config': _DICT,
-                  'machine': {'cores': int, 'matmul_peak_gflops': _NUMBER, 'platform': str},
-                  'versions': _DICT,
-                  'data': {'source': str, 'n_train': int, 'n_test': int, 'class_counts_train': _DICT,
-                           'class_counts_test': _DICT, 'preparation_seconds': _DICT},
-                  'class_codes': _LIST, 'class_names': _LIST, 'seeds': _LIST, 'early_days': _LIST, 'models': _DICT}
-_RUN_SCHEMA = {'seed': int, 'train_seconds': _NUMBER, 'predict_lc_per_s': _NUMBER, 'temperature': _NUMBER,
-               'scores': {k: _NUMBER for k in SUMMARY_SCORES}, 'confusion_matrix': _LIST,
-               'early': {'days': _LIST, 'n_objects': _LIST, **{k: _LIST for k in EARLY_SCORES}}}
-_SUMMARY_KEYS = SUMMARY_SCORES + ('train_seconds', 'predict_lc_per_s', 'end_to_end_lc_per_s')
-
-def _check(value, schema, where:str):
-    if isinstance(schema, dict):
-        if not isinstance(value, dict): raise ValueError(f"benchmark result: {where} should be an object, got {type(value).__name__}")
-        for key, inner in schema.items():
-            if key not in value: raise ValueError(f"benchmark result: {where} has no `{key}`")
-            _check(value[key], inner, f"{where}.{key}")
-    elif not isinstance(value, schema) or isinstance(value, bool):
-        raise ValueError(f"benchmark result: {where} should be {getattr(schema, '__name__', 'a number')}, got {value!r}")
-
-def check_benchmark_result(result:dict) -> dict:
-    "`result` if it has every key and type that the results page reads; else a ValueError naming the first problem."
-    _check(result, _RESULT_SCHEMA, 'result')
-    if result['schema_version'] != BENCHMARK_SCHEMA_VERSION:
-        raise ValueError(f"benchmark result: schema_version {result['schema_version']}, expected {BENCHMARK_SCHEMA_VERSION}")
-    n_classes, n_days = len(result['class_codes']), len(result['early_days'])
-    if not result['models']: raise ValueError("benchmark result: no model in `models`")
-    for name, model in result['models'].items():
-        _check(model, {'description': str, 'reads': _LIST, 'runs': _LIST, 'summary': {k: {'mean': _NUMBER, 'std': _NUMBER} for k in _SUMMARY_KEYS}},
-               f"result.models.{name}")
-        if len(model['runs']) != len(result['seeds']):
-            raise ValueError(f"benchmark result: model {name} has {len(model['runs'])} runs for {len(result['seeds'])} seeds")
-        for i, run in enumerate(model['runs']):
-            _check(run, _RUN_SCHEMA, f"result.models.{name}.runs[{i}]")
-            if np.shape(run['confusion_matrix']) != (n_classes, n_classes):
-                raise ValueError(f"benchmark result: models.{name}.runs[{i}].confusion_matrix has shape "
-                                 f"{np.shape(run['confusion_matrix'])}, expected ({n_classes}, {n_classes})")
-            if any(len(run['early'][k]) != n_days for k in ('days', 'n_objects', *EARLY_SCORES)):
-                raise ValueError(f"benchmark result: models.{name}.runs[{i}].early does not have {n_days} days")
-    return result
-
 # %% ../nbs/91_benchmark.ipynb #f2b520b0
 _BENCHMARK = BenchmarkConfig()
 
 @command_line_tool
 @call_parse
 def benchmark_cli(config:Param("a config.json of the benchmark to start from (command-line options override it)", str)=None,
-                  out:option(_BENCHMARK, 'out', "output directory", str)=None,
-                  data:Param("a PLAsTiCC directory with labelled training and test sets (default: simulate them)", str)=None,
-                  n_train:option(_BENCHMARK, 'n_train', "training objects (simulated, or read at most)", int)=None,
-                  n_test:option(_BENCHMARK, 'n_test', "test objects (simulated, or read at most)", int)=None,
-                  seeds:option(_BENCHMARK, 'seeds', "train every model with this many seeds (0, 1, ...): mean and spread", int)=None,
+                  out:option(_BENCHMARK, 'out')=None,
+                  source:option(_BENCHMARK, 'data.source')=None,
+                  n_train:option(_BENCHMARK, 'n_train')=None,
+                  n_test:option(_BENCHMARK, 'n_test')=None,
+                  seeds:option(_BENCHMARK, 'seeds')=None,
                   models:Param(f"comma-separated models (default: all of {', '.join(BENCHMARK_MODELS)})", str)=None,
-                  early_objects:option(_BENCHMARK, 'early_objects', "test objects classified again at each early day", int)=None,
-                  label_fraction:option(_BENCHMARK, 'label_fraction', "share of the training objects whose labels are used "
-                                        "(stratified; pretraining still reads every light curve)", float)=None,
+                  early_objects:option(_BENCHMARK, 'early_objects')=None,
+                  label_fraction:option(_BENCHMARK, 'label_fraction')=None,
                   quick:Param("the whole pipeline on tiny data (for CI): overrides the sizes and epochs", bool)=False,
                   verbose:Param(verbose_help("0: the result only, 1: progress, 2: training progress too"), int)=1,
                  ):
     "Train every model on the same split of simulated (or real) PLAsTiCC data; score and time them; write benchmark.json."
     given = given_options(locals())
-    for name in ('quick', 'data', 'models'): given.pop(name, None)
+    for name in ('config', 'verbose', 'quick', 'source', 'models'): given.pop(name, None)
     run = BenchmarkConfig.load(config) if config else BenchmarkConfig()
     if quick: run = run.with_options(**QUICK)
-    if data is not None: run = run.with_options(directory=data)
+    if source is not None: run = run.with_options(**{'data.source': source})
     if models is not None: run = run.with_options(models=tuple(m.strip() for m in models.split(',')))
     run = run.with_options(**given)
     result = run_benchmark(run, verbose=keras_verbosity(verbose), command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))
     print(results_table(result).to_string())
     report_outputs(run.out, 'benchmark.json, figures, a directory per seed')
-
-# %% ../nbs/91_benchmark.ipynb #dd416038
-HEADLINE = {'kaggle_weighted_log_loss': 'Kaggle log-loss (with 99)', 'kaggle_weighted_log_loss_without_99': 'Kaggle log-loss (no 99)',
-            'macro_roc_auc': 'macro AUC', 'accuracy': 'accuracy', 'ece': 'ECE', 'train_seconds': 'train s',
-            'end_to_end_lc_per_s': 'LC/s (with inputs)'}
-"The columns of the headline table and their titles."
-
-def _headline_cell(summary:dict, key:str, n_seeds:int) -> str:
-    "A timing as a whole number; a score to 3 decimals, with its spread over seeds when there are several."
-    mean, std = summary[key]['mean'], summary[key]['std']
-    if key in ('train_seconds', 'end_to_end_lc_per_s'): return f"{mean:,.0f}"
-    return f"{mean:.3f} ± {std:.3f}" if n_seeds > 1 else f"{mean:.3f}"
-
-def results_table(result:dict) -> pd.DataFrame:
-    "One row per model: mean (± spread over seeds) of the headline scores, best Kaggle log-loss first."
-    models = result['models']
-    order = sorted(models, key=lambda n: models[n]['summary']['kaggle_weighted_log_loss']['mean'])
-    return pd.DataFrame.from_dict({n: {title: _headline_cell(models[n]['summary'], k, len(result['seeds'])) for k, title in HEADLINE.items()}
-                                   for n in order}, orient='index')
-
-# %% ../nbs/91_benchmark.ipynb #7f1954b1
-def plot_early_curves(result:dict, score:str='kaggle_weighted_log_loss', ax=None) -> plt.Figure:
-    "`score` of each model against days since the trigger: mean over seeds, with the spread as a band."
-    if score not in EARLY_SCORES: raise ValueError(f"unknown early score {score!r}: expected one of {EARLY_SCORES}")
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.6))
-    days = np.asarray(result['early_days'])
-    for name, model in result['models'].items():
-        curve = model['summary']['early'][score]
-        mean, std = np.asarray(curve['mean']), np.asarray(curve['std'])
-        ax.plot(days, mean, 'o-', ms=3, label=name)
-        ax.fill_between(days, mean - std, mean + std, alpha=0.2)
-    ax.set(xlabel='days since trigger', ylabel=score.replace('_', ' '), xscale='symlog')
-    ax.legend(fontsize='small')
-    return fig
-
-def per_class_table(result:dict, score:str='f1') -> pd.DataFrame:
-    "Per-class `score` ('f1', 'recall' or 'roc_auc') of each model, mean over seeds; classes as columns."
-    return pd.DataFrame({name: {c: np.mean([r['scores'][f'{score}/{c}'] for r in model['runs']]) for c in result['class_names']}
-                         for name, model in result['models'].items()}).T
-
-def plot_benchmark_confusion(result:dict, model:str, ax=None) -> plt.Figure:
-    "The confusion matrix of `model` (first seed), each row normalised to the true class."
-    if model not in result['models']: raise ValueError(f"no model {model!r} in the result: expected one of {list(result['models'])}")
-    matrix = np.asarray(result['models'][model]['runs'][0]['confusion_matrix'], np.float64)
-    matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 5.5))
-    sns.heatmap(matrix, ax=ax, cmap='Blues', vmin=0, vmax=1, annot=True, fmt='.2f', annot_kws={'size': 6},
-                xticklabels=result['class_names'], yticklabels=result['class_names'], cbar=False)
-    ax.set(xlabel='predicted', ylabel='true', title=model)
-    return fig
-
-# %% ../nbs/91_benchmark.ipynb #22f20191
-def load_benchmark_result(path) -> dict:
-    "The benchmark result at `path` (a `benchmark.json`), its schema checked."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no benchmark result at {path}: run lc_benchmark first")
-    try: result = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON: {e}") from None
-    return check_benchmark_result(result)
-
-def run_description(result:dict) -> str:
-    "One line: the command(s), the time, the machine, the data and the seeds of a result."
-    machine, data = result['machine'], result['data']
-    peaks = '/'.join(f"{p['matmul_peak_gflops']:.0f}" for p in result.get('merged_from', [machine]))
-    return (f"`{result['command']}`: {result['seconds'] / 60:.0f} min on {machine['cores']} CPU cores (fp32 matmul peak "
-            f"{peaks} GFLOP/s, measured at the start of each run); {data['n_train']:,} training and {data['n_test']:,} test objects "
-            f"({data['source']}), {len(result['seeds'])} seed(s)")
-
-def headline_markdown(result:dict) -> str:
-    "The headline table of `result` as markdown, followed by the line that says where it comes from."
-    return markdown_table(results_table(result).rename_axis('model')) + '\n' + run_description(result) + '\n'
-
-# %% ../nbs/91_benchmark.ipynb #1040783d
-_COMPARABLE = {'data.n_train': None, 'data.n_test': None, 'data.class_counts_train': None, 'data.class_counts_test': None,
-               'data.source': None, 'seeds': None, 'early_days': None, 'class_codes': None, 'config.data.directory': None,
-               'config.data.n_train': None, 'config.data.n_test': None, 'config.data.simulation_seed': None,
-               'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None, 'machine.cores': None}
-"What runs must share to be merged, with the value of a setting that results written before it existed had."
-
-def _at(result:dict, path:str):
-    for key in path.split('.'): result = result.get(key, _COMPARABLE[path]) if isinstance(result, dict) else _COMPARABLE[path]
-    return result
-
-def with_seeds(result:dict, seeds:list) -> dict:
-    "`result` with the runs of `seeds` only, the summaries recomputed."
-    missing = [s for s in seeds if s not in result['seeds']]
-    if missing: raise ValueError(f"the result has no seed(s) {missing}: it has {result['seeds']}")
-    preparation = result['data']['preparation_seconds']
-    models = {name: {**m, 'runs': [r for r in m['runs'] if r['seed'] in seeds]} for name, m in result['models'].items()}
-    for m in models.values(): m['summary'] = _summary(m['runs'], sum(preparation[k] for k in m['reads']), result['data']['n_test'])
-    return check_benchmark_result({**result, 'command': f"{result['command']} (seeds {list(seeds)} of {result['seeds']})",
-                                   'seeds': list(seeds), 'models': models})
-
-def merge_benchmark_results(*results:dict) -> dict:
-    "One result with the models of `results`, which must agree on data, split, seeds and scoring (`_COMPARABLE`)."
-    first, last = results[0], results[-1]
-    for i, other in enumerate(results[1:], 1):
-        differ = [p for p in _COMPARABLE if json.dumps(_at(first, p), sort_keys=True) != json.dumps(_at(other, p), sort_keys=True)]
-        if differ: raise ValueError(f"result {i} differs from result 0 in {differ}: they are not runs on the same data and split")
-        shared = sorted(set(first['models']) & set(other['models']))
-        if shared: raise ValueError(f"results 0 and {i} both hold the model(s) {shared}")
-    parts = [part for r in results for part in r.get('merged_from', [{k: r[k] for k in ('command', 'created', 'seconds')}
-                                                                        | {'models': list(r['models']),
-                                                                           'matmul_peak_gflops': r['machine']['matmul_peak_gflops']}])]
-    models = {name: m for r in results for name, m in r['models'].items()}
-    preparation = {k: v for r in results for k, v in r['data']['preparation_seconds'].items()}
-    return check_benchmark_result({**last, 'command': ' + '.join(p['command'] for p in parts), 'seconds': sum(p['seconds'] for p in parts),
-                                   'config': {**last['config'], 'models': list(models)}, 'models': models,
-                                   'data': {**last['data'], 'preparation_seconds': preparation}, 'merged_from': parts})
-
-# %% ../nbs/91_benchmark.ipynb #215990a2
-def deep_lead(result:dict, baseline:str='features_lightgbm') -> dict:
-    "The deep model with the lowest Kaggle-weighted log-loss, and its lead over `baseline` (baseline's loss minus its own)."
-    if baseline not in result['models']: raise ValueError(f"no model {baseline!r} in the result: expected one of {list(result['models'])}")
-    loss = lambda name: result['models'][name]['summary']['kaggle_weighted_log_loss']['mean']
-    early = lambda name: np.asarray(result['models'][name]['summary']['early']['kaggle_weighted_log_loss']['mean'])
-    deep = [name for name, model in result['models'].items() if 'grid' in model['reads']]
-    if not deep: raise ValueError("the result holds no deep (grid) model")
-    best = min(deep, key=loss)
-    return {'model': best, 'lead': loss(baseline) - loss(best), 'early_lead': (early(baseline) - early(best)).tolist()}

@@ -9,11 +9,11 @@ import numpy as np
 import keras
 from keras import layers, ops
 from .data import LightCurves
+from .config import AEOptions, EncoderOptions
 from .transformer import (TransformerAutoencoder, TransformerEncoder, ObservedSteps, encoder_max_len, is_registered_as,
                                         large_negative)
 from .losses import KLSparsity
-from .rnn import classifier_inputs, extra_input, resolve_class_weights
-from .rnn import final_probabilities   # every classifier's predictions, also importable from here
+from .classifier_inputs import classifier_inputs, extra_input, resolve_class_weights
 
 # %% auto #0
 __all__ = ['MaskedMaxPool', 'load_autoencoder', 'build_ae_classifier', 'build_encoder_classifier', 'train_classifier',
@@ -35,13 +35,13 @@ class MaskedMaxPool(layers.Layer):
 
 # %% ../nbs/21_classifiers.ipynb #1b428af5
 def _classifier(encoder, train_lcs, dff, dropout, use_extra, name):
-    "Functional model: `{'flux', 'mask'[, 'extra']}` -> frozen-or-not `encoder` -> head -> class probabilities."
+    "Functional model: `{'flux', 'observed'[, 'extra']}` -> frozen-or-not `encoder` -> head -> class probabilities."
     n_classes = train_lcs.n_classes
     if n_classes is None or n_classes < 2: raise ValueError(f"the training light curves need labels of >= 2 classes, got {n_classes}")
     if not 0 <= dropout < 1: raise ValueError(f"`dropout` must be in [0, 1), got {dropout}")
     shape = (train_lcs.n_steps, train_lcs.n_filters)
-    flux, observed = keras.Input(shape, name='flux'), keras.Input(shape, name='mask')
-    inputs = {'flux': flux, 'mask': observed}
+    flux, observed = keras.Input(shape, name='flux'), keras.Input(shape, name='observed')
+    inputs = {'flux': flux, 'observed': observed}
     x = encoder([flux, observed])                                               # (batch, steps, d_model), masked
     x = layers.Dense(dff, activation='relu', name='head_dense_1')(x)            # the mask flows on
     x = layers.Dropout(dropout, name='head_dropout')(x)
@@ -65,10 +65,10 @@ def load_autoencoder(autoencoder) -> TransformerAutoencoder:
 
 def build_ae_classifier(autoencoder, # a trained `TransformerAutoencoder` or its `.keras` path
                         train_lcs:LightCurves, # training light curves (shape, classes, extra-input statistics)
-                        dff:int=64, # width of the head's dense layers
-                        dropout:float=0.1, # head dropout
+                        dff:int=AEOptions.dff, # width of the head's dense layers
+                        dropout:float=AEOptions.dropout, # head dropout
                         freeze:bool=True, # freeze the encoder's weights
-                        use_extra:bool=True, # take the per-object `extra` inputs (amplitudes, features)
+                        use_extra:bool=AEOptions.use_extra, # take the per-object `extra` inputs (amplitudes, features)
                        ) -> keras.Model:
     "Classifier made of the autoencoder's (frozen) encoder and a feed-forward head."
     encoder = load_autoencoder(autoencoder).encoder
@@ -78,12 +78,15 @@ def build_ae_classifier(autoencoder, # a trained `TransformerAutoencoder` or its
     return _classifier(encoder, train_lcs, dff, dropout, use_extra, 'ae_classifier')
 
 # %% ../nbs/21_classifiers.ipynb #be218b14
+_ENCODER = EncoderOptions()
+
 def build_encoder_classifier(train_lcs:LightCurves, # training light curves (shape, classes, extra-input statistics)
-                             d_model:int=32, num_layers:int=2, num_heads:int=4, dff:int=64,
-                             dropout:float=0.1, embed:bool=True,
-                             kld_alpha:float=0., # weight of the KL sparsity penalty (0: none)
-                             kld_rho:float=0.05, # its target weight magnitude
-                             use_extra:bool=True, # take the per-object `extra` inputs (amplitudes, features)
+                             d_model:int=_ENCODER.size.d_model, num_layers:int=_ENCODER.size.num_layers,
+                             num_heads:int=_ENCODER.size.num_heads, dff:int=_ENCODER.size.dff,
+                             dropout:float=_ENCODER.size.dropout, embed:bool=_ENCODER.size.embed,
+                             kld_alpha:float=_ENCODER.sparsity.kld_alpha, # weight of the KL sparsity penalty (0: none)
+                             kld_rho:float=_ENCODER.sparsity.kld_rho, # its target weight magnitude
+                             use_extra:bool=_ENCODER.use_extra, # take the per-object `extra` inputs (amplitudes, features)
                             ) -> keras.Model:
     "Transformer encoder + feed-forward head, trained end to end from light curves to labels."
     regulariser = KLSparsity(kld_alpha, kld_rho) if kld_alpha > 0 else None

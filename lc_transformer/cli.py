@@ -4,13 +4,15 @@
 
 # %% ../nbs/04_cli.ipynb #84073740
 from __future__ import annotations
-import functools, os, sys, tempfile
+import functools, inspect, os, sys, tempfile, typing
 from pathlib import Path
 from tqdm.auto import tqdm
+from fastcore.docments import docments
+from fastcore.script import Param
 
 # %% auto #0
 __all__ = ['TF_LOG_LEVEL_VARIABLE', 'backend_start_up_log', 'USER_ERRORS', 'TRACEBACK_VERBOSITY', 'quiet_backend_import',
-           'progress', 'verbose_help', 'command_line_tool', 'keras_verbosity', 'report_outputs']
+           'progress', 'verbose_help', 'command_line_tool', 'keras_verbosity', 'report_outputs', 'options_of']
 
 # %% ../nbs/04_cli.ipynb #2a22e9c2
 TF_LOG_LEVEL_VARIABLE = 'TF_CPP_MIN_LOG_LEVEL'
@@ -97,3 +99,23 @@ def report_outputs(path, # the output file or directory
                   ):
     "Print a tool's last line: where its outputs are."
     print(f"outputs: {Path(path).resolve()}" + (f" ({what})" if what else ''))
+
+# %% ../nbs/04_cli.ipynb #9d550acb
+def _argument_type(annotation):
+    "The type of a command-line option for a parameter annotated `annotation`: `X` for `X|None`."
+    if annotation is inspect.Parameter.empty: return None
+    types = [t for t in typing.get_args(annotation) if t is not type(None)]
+    return types[0] if len(types) == 1 else annotation
+
+def options_of(function, # the library function the tool calls
+               exclude:tuple=(), # its parameters the tool does not offer
+               **helps): # parameter -> help text, where the documentation comment is not what the tool should say
+    "Decorator: a `call_parse` tool gets the parameters of `function` as options, before its own keyword-only ones."
+    documented = docments(function, full=True)
+    def decorate(tool):
+        own = [p for p in inspect.signature(tool).parameters.values() if p.kind == p.KEYWORD_ONLY]
+        offered = [p.replace(annotation=Param(helps.get(name, documented[name].docment or ''), _argument_type(p.annotation)))
+                   for name, p in inspect.signature(function, eval_str=True).parameters.items() if name not in exclude]
+        tool.__signature__ = inspect.Signature(offered + own)
+        return tool
+    return decorate

@@ -6,27 +6,38 @@
 from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-import json, os
+import importlib.metadata, json, os
 import numpy as np
+from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['LSST_FILTERS', 'LSST_WAVELENGTHS_NM', 'FILTER_COLOURS', 'PLASTICC_CLASS_NAMES', 'PLASTICC_TRAIN_COUNTS',
-           'PLASTICC_TEST_COUNTS', 'PLASTICC_TRAIN_TARGETS', 'PLASTICC_TARGETS', 'PLASTICC_WEIGHTS',
-           'UNBLINDED_CLASS_99', 'GALACTIC_TARGETS', 'COPY_ID_STRIDE', 'PARTS_MANIFEST', 'challenge_target',
-           'LightCurves', 'minmax_constants', 'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise',
-           'normalise_errors', 'weights_from_errors', 'weights_from_mask', 'keep_observed', 'first_last_times',
-           'observed_until', 'concat_light_curves', 'object_positions', 'select_objects', 'copy_id_stride',
-           'add_copies', 'random_truncations', 'validation_mask', 'split_by_object', 'balanced_class_weights',
-           'model_arrays', 'to_dataset', 'save_light_curves', 'load_light_curves', 'LightCurvePartWriter',
+__all__ = ['LSST_FILTERS', 'N_FILTERS', 'LSST_WAVELENGTHS_NM', 'FILTER_COLOURS', 'OBSERVATION_COLUMNS', 'BUILTIN_BAZIN',
+           'PLASTICC_CLASS_NAMES', 'PLASTICC_TRAIN_COUNTS', 'PLASTICC_TEST_COUNTS', 'PLASTICC_TRAIN_TARGETS',
+           'PLASTICC_TARGETS', 'PLASTICC_WEIGHTS', 'UNBLINDED_CLASS_99', 'GALACTIC_TARGETS', 'COPY_ID_STRIDE',
+           'PARTS_MANIFEST', 'library_version', 'challenge_target', 'LightCurves', 'minmax_constants',
+           'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise', 'normalise_errors',
+           'weights_from_errors', 'weights_from_mask', 'keep_observed', 'first_last_times', 'concat_light_curves',
+           'object_positions', 'copy_id_stride', 'add_copies', 'validation_mask', 'split_by_object',
+           'balanced_class_weights', 'model_arrays', 'save_light_curves', 'load_light_curves', 'LightCurvePartWriter',
            'write_parts_manifest', 'read_parts_manifest']
 
 # %% ../nbs/00_data.ipynb #1afe01ba
 LSST_FILTERS = ('u', 'g', 'r', 'i', 'z', 'y')
 "The LSST filters, in PLAsTiCC `passband` order 0-5."
+N_FILTERS = len(LSST_FILTERS)
+"The number of LSST filters: the last axis of every grid of light curves."
 LSST_WAVELENGTHS_NM = (367.1, 482.7, 622.3, 754.6, 869.1, 971.2)
 "Effective wavelengths of the LSST filters u g r i z y, in nm."
 FILTER_COLOURS = dict(u='#56b4e9', g='#009e73', r='#f0e442', i='#e69f00', z='#d55e00', y='#cc79a7')
 "A plot colour for each LSST filter, from blue (`u`) to red (`y`)."
+OBSERVATION_COLUMNS = ('object_id', 'mjd', 'passband', 'flux', 'flux_err', 'detected')
+"The columns of raw observations (`plasticc.ObservationReader` yields them whatever the schema of the files): `passband` is the filter index."
+BUILTIN_BAZIN = 'builtin:bazin'
+"The bundled Bazin test set as a data source (made in the user cache on first use: `bazin.builtin_bazin_directory`)."
+
+def library_version() -> str:
+    "The version of the installed `lc_transformer` (read with `importlib.metadata`, without importing the package)."
+    return importlib.metadata.version('lc_transformer')
 
 # %% ../nbs/00_data.ipynb #93460834
 PLASTICC_CLASS_NAMES = {6: 'microlens-single', 15: 'TDE', 16: 'eclipsing binary', 42: 'SN II', 52: 'SN Iax',
@@ -313,7 +324,8 @@ def first_last_times(lcs):
     seen = lcs.mask.any(axis=2)
     return np.where(seen, lcs.times, np.inf).min(axis=1), np.where(seen, lcs.times, -np.inf).max(axis=1)
 
-def observed_until(lcs:LightCurves, days, # days since each object's trigger: a number or `(n_objects,)`
+@patch
+def until(lcs:LightCurves, days, # days since each object's trigger: a number or `(n_objects,)`
                   ) -> LightCurves:
     "`lcs` as known `days` after each trigger: later points unobserved, renormalised on the past points if normalised."
     first, _ = first_last_times(lcs)
@@ -353,7 +365,8 @@ def object_positions(lcs:LightCurves, object_ids) -> np.ndarray:
         raise ValueError(f"{int(unknown.sum())} object ids are not in the light curves (e.g. {object_ids[unknown][:5].tolist()})")
     return at
 
-def select_objects(lcs:LightCurves, object_ids) -> LightCurves:
+@patch
+def select(lcs:LightCurves, object_ids) -> LightCurves:
     "The objects of `lcs` with these ids, in this order."
     return lcs[object_positions(lcs, object_ids)]
 
@@ -375,16 +388,17 @@ def add_copies(lcs:LightCurves, # the originals (possibly with copies already)
         parts.append(replace(copy, object_ids=copy.object_ids + c * stride, source_ids=sources[where]))
     return concat_light_curves(parts)
 
-def random_truncations(lcs:LightCurves, n_copies:int, # truncated copies per object
-                       seed:int=0, # random seed for the cut times
-                       min_days:float=0., # earliest cut, in days since the trigger
-                      ) -> LightCurves:
-    "The originals followed by `n_copies` copies of each object cut at random times (`observed_until`), linked to their source."
+@patch
+def with_truncated_copies(lcs:LightCurves, n_copies:int, # truncated copies per object
+                          seed:int=0, # random seed for the cut times
+                          min_days:float=0., # earliest cut, in days since the trigger
+                         ) -> LightCurves:
+    "The originals followed by `n_copies` copies of each object cut at random times (`LightCurves.until`), linked to their source."
     if n_copies < 1: raise ValueError(f"`n_copies` must be at least 1, got {n_copies}")
     first, last = first_last_times(lcs)
     low = np.clip(min_days, first, last)
     rng = np.random.default_rng(seed)
-    return add_copies(lcs, [observed_until(lcs, rng.uniform(low, last)) for _ in range(n_copies)])
+    return add_copies(lcs, [lcs.until(rng.uniform(low, last)) for _ in range(n_copies)])
 
 # %% ../nbs/00_data.ipynb #ae15fbe8
 def validation_mask(object_ids:np.ndarray, # (n,) ids of the objects (copies included)
@@ -419,14 +433,14 @@ def validation_mask(object_ids:np.ndarray, # (n,) ids of the objects (copies inc
         raise ValueError(f"a split of {len(sources)} source objects with valid_fraction={valid_fraction} leaves one side empty")
     return is_valid
 
-def split_by_object(lcs:LightCurves,
+def split_by_object(objects, # `LightCurves` or `tokens.Tokens`: any container with object ids, sources and labels
                     valid_fraction:float=0.2, # fraction of source objects that go to validation
                     seed:int=0, # random seed: the same seed gives the same split
                     stratify:bool=True, # split each class in the same proportion (needs labels)
-                   ) -> tuple[LightCurves, LightCurves]: # train, validation
-    "Reproducible split of `lcs` into training and validation objects, every copy on the side of its source."
-    is_valid = validation_mask(lcs.object_ids, lcs.source_ids, lcs.labels, valid_fraction, seed, stratify)
-    return lcs[~is_valid], lcs[is_valid]
+                   ) -> tuple: # train, validation
+    "Reproducible split of a container into training and validation objects, every copy on the side of its source."
+    is_valid = validation_mask(objects.object_ids, objects.source_ids, objects.labels, valid_fraction, seed, stratify)
+    return objects[~is_valid], objects[is_valid]
 
 # %% ../nbs/00_data.ipynb #d24fdfd3
 def balanced_class_weights(labels:np.ndarray, n_classes:int|None=None) -> np.ndarray:
@@ -448,20 +462,6 @@ def model_arrays(lcs:LightCurves, output:str='flux') -> tuple:
         if lcs.labels is None: raise ValueError("output 'labels' needs light curves with `labels`")
         return lcs.flux, np.eye(lcs.n_classes, dtype=np.float32)[lcs.labels], None
     raise ValueError(f"unknown output {output!r}: expected 'flux', 'true_flux' or 'labels'")
-
-def to_dataset(lcs:LightCurves,
-               output:str='flux', # what the model produces: 'flux', 'true_flux' or 'labels'
-               batch_size:int=64,
-               shuffle:bool=True,
-               seed:int=0, # shuffling seed
-               drop_remainder:bool=False):
-    "A batched, shuffled, prefetched `tf.data.Dataset` of `(inputs, outputs[, sample_weights])`."
-    import tensorflow as tf
-    if batch_size < 1: raise ValueError(f"`batch_size` must be positive, got {batch_size}")
-    arrays = tuple(a for a in model_arrays(lcs, output) if a is not None)
-    ds = tf.data.Dataset.from_tensor_slices(arrays)
-    if shuffle: ds = ds.shuffle(len(lcs), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/00_data.ipynb #497f3ea5
 _ARRAY_FIELDS = ('flux', 'mask', 'weight', 'labels', 'norm_min', 'norm_max', 'object_ids', 'times', 'true_flux', 'features',

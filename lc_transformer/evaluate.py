@@ -18,35 +18,24 @@ if not _in_notebook(): matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 import seaborn as sns
 import keras
-from .data import LightCurves, FILTER_COLOURS, observed_until, object_positions, challenge_target, first_last_times
+from .data import LightCurves, FILTER_COLOURS, object_positions, challenge_target, first_last_times
 from .plots import class_names_of, plot_light_curve
 from .tokens import Tokens
 from .token_transformer import TokenClassifier, token_probabilities
 from . import metrics
+from .metrics import markdown_table
 
 # %% auto #0
-__all__ = ['METRICS_OVER_TIME', 'COMPARISON_COLUMNS', 'predictions_for', 'probabilities_over_time', 'metric_vs_time',
-           'plot_loss_curves', 'plot_reconstruction', 'plot_confusion_matrix', 'plot_roc_curves', 'plot_pr_curves',
-           'plot_reliability', 'plot_attention', 'plot_probabilities_over_time', 'explore_objects', 'token_predictor',
-           'comparison_table', 'markdown_table', 'write_report', 'amplitude_threshold_classifier']
-
-# %% ../nbs/24_evaluate.ipynb #a70cb21d
-def predictions_for(object_ids:np.ndarray, # the objects to predict, in order
-                    predicted_ids:np.ndarray, # the objects the model predicted
-                    probs:np.ndarray, # (len(predicted_ids), K) their probabilities
-                    prior:np.ndarray, # (K,) the probabilities of an object the model could not read
-                   ) -> np.ndarray: # (len(object_ids), K)
-    "Probabilities of `object_ids`: the model's where it has them, `prior` for the others."
-    out = np.broadcast_to(np.asarray(prior, np.float64), (len(object_ids), len(prior))).copy()
-    where = pd.Index(predicted_ids).get_indexer(object_ids)
-    out[where >= 0] = probs[where[where >= 0]]
-    return out
+__all__ = ['METRICS_OVER_TIME', 'COMPARISON_COLUMNS', 'probabilities_over_time', 'metric_vs_time', 'plot_loss_curves',
+           'plot_reconstruction', 'plot_confusion_matrix', 'plot_roc_curves', 'plot_pr_curves', 'plot_reliability',
+           'plot_attention', 'plot_probabilities_over_time', 'explore_objects', 'token_predictor', 'comparison_table',
+           'write_report', 'amplitude_threshold_classifier']
 
 # %% ../nbs/24_evaluate.ipynb #f5a2c30b
 def probabilities_over_time(predict_fn, # `predict_fn(lcs) -> probs (n_objects, n_classes)`
                             lcs:LightCurves, # light curves with `times` (days since each object's trigger)
                             days_grid, # days since the trigger at which to classify, (n_days,)
-                            truncate=observed_until, # `truncate(lcs, days)`: the light curves as known at `days`
+                            truncate=LightCurves.until, # `truncate(lcs, days)`: the light curves as known at `days`
                            ) -> np.ndarray: # (n_objects, n_days, n_classes); NaN where an object was not yet known
     "Class probabilities of each object at each day of `days_grid`, from the observations made up to that day only."
     if isinstance(predict_fn, keras.Model):
@@ -79,7 +68,7 @@ def metric_vs_time(predict_fn, # `predict_fn(lcs) -> probs (n_objects, n_classes
                    lcs:LightCurves, # labelled light curves with `times`
                    days_grid, # days since the trigger at which to classify
                    metric='accuracy', # a function `metric(labels, probs)` or a name in `METRICS_OVER_TIME`
-                   truncate=observed_until, # `truncate(lcs, days)`: the light curves as known at `days`
+                   truncate=LightCurves.until, # `truncate(lcs, days)`: the light curves as known at `days`
                   ) -> pd.DataFrame: # columns: days, the metric, mean observed points per object
     "A metric of a classifier at each day of `days_grid`, from the observations made up to that day only."
     if lcs.labels is None: raise ValueError("`metric_vs_time` needs labelled light curves")
@@ -282,7 +271,7 @@ def explore_objects(lcs:LightCurves,
                     predict_fn=None, # `predict_fn(lcs) -> probs (n_objects, n_classes)`, any kind (tokens: `token_predictor`)
                     days_grid=None, # days since the trigger at which to show the probabilities (with `predict_fn`)
                     reconstruction:np.ndarray|None=None, # (n_objects, n_steps, n_filters)
-                    truncate=observed_until, # `truncate(lcs, days)`: the light curves as known at `days` (see `probabilities_over_time`)
+                    truncate=LightCurves.until, # `truncate(lcs, days)`: the light curves as known at `days` (see `probabilities_over_time`)
                    ):
     "An ipywidgets explorer: slider and class dropdown to page through objects, with light curve and probabilities over time."
     import ipywidgets as widgets
@@ -368,14 +357,6 @@ def comparison_table(rows:dict, # classifier name -> dict of scores (from `metri
     present = [c for c in columns if any(c in r for r in rows.values())]
     return pd.DataFrame({name: {c: r.get(c, np.nan) for c in present} for name, r in rows.items()}).T.rename_axis('classifier')
 
-def markdown_table(frame:pd.DataFrame, digits:int=4) -> str:
-    "A DataFrame as a GitHub-flavoured markdown table (no extra dependency)."
-    fmt = lambda v: f'{v:.{digits}f}' if isinstance(v, (float, np.floating)) else str(v)
-    head = [frame.index.name or ''] + [str(c) for c in frame.columns]
-    rows = [[str(i)] + [fmt(v) for v in row] for i, row in zip(frame.index, frame.itertuples(index=False))]
-    lines = ['| ' + ' | '.join(head) + ' |', '|' + '|'.join(['---'] + ['---:'] * len(frame.columns)) + '|']
-    return '\n'.join(lines + ['| ' + ' | '.join(r) + ' |' for r in rows]) + '\n'
-
 def _json_safe(value):
     "Plain JSON types, with NaN and infinities as None."
     if isinstance(value, dict): return {str(k): _json_safe(v) for k, v in value.items()}
@@ -392,7 +373,7 @@ def _needs_class_99(probs, class_codes):
     raise ValueError(f"`probs` has {np.shape(probs)[1]} columns for {len(class_codes)} class codes {list(class_codes)}: "
                      "expected one column per code, or one per code but the last, 99")
 
-def _final_probabilities(name, result, class_codes):
+def _report_probabilities(name, result, class_codes):
     "`(raw, calibrated, temperature, class_99_fit)`: the test probabilities before and after calibration (and class 99)."
     probs, valid_labels, valid_probs = result['probs'], result.get('valid_labels'), result.get('valid_probs')
     if (valid_labels is None) != (valid_probs is None): raise ValueError(f"result {name!r}: give both 'valid_labels' and 'valid_probs', or neither")
@@ -423,7 +404,7 @@ def write_report(out_dir, # folder to write into (created)
         if missing: raise ValueError(f"result {name!r} lacks {missing}: expected keys 'labels' and 'probs'")
         if any(ch in str(name) for ch in '/\\'): raise ValueError(f"classifier name {name!r} cannot contain a path separator")
         labels = result['labels']
-        raw, probs, temperature, class_99 = _final_probabilities(name, result, class_codes)
+        raw, probs, temperature, class_99 = _report_probabilities(name, result, class_codes)
         scores[name] = metrics.classification_scores(labels, probs, class_names, class_codes, n_bins)
         before = metrics.classification_scores(labels, raw, class_names, class_codes, n_bins)
         inputs = list(result.get('inputs') or [])

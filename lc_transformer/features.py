@@ -10,28 +10,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import lightgbm as lgb
-from .data import LSST_FILTERS
-from .plasticc import OBSERVATION_COLUMNS
-from .prepare import gp_fit_predict, detection_trigger_times
+from .data import LSST_FILTERS, N_FILTERS, OBSERVATION_COLUMNS
+from .prepare import gp_fit_predict
+from .observations import detection_trigger_times
 from .simulate import distance_modulus
 from .metrics import plasticc_class_weights
 
 # %% auto #0
-__all__ = ['MAX_GP_POINTS', 'GP_LENGTH_TIMES', 'LIGHT_CURVE_COLUMNS', 'FEATURE_COLUMNS', 'METADATA_COLUMNS', 'gp_points',
+__all__ = ['MAX_GP_POINTS', 'GP_LENGTH_TIMES', 'LIGHT_CURVE_FEATURES', 'FEATURE_COLUMNS', 'METADATA_INPUTS', 'gp_points',
            'feature_grid', 'light_curve_features', 'object_features', 'plasticc_sample_weights', 'FeatureClassifier']
 
 # %% ../nbs/25_features.ipynb #73a384c4
 MAX_GP_POINTS = 150
 "At most this many points enter the GP of one object; longer light curves are binned (`gp_points`)."
 
-def gp_points(mjd:np.ndarray, passband:np.ndarray, flux:np.ndarray, flux_err:np.ndarray, # one object's observations
+def gp_points(mjd:np.ndarray, filter:np.ndarray, flux:np.ndarray, flux_err:np.ndarray, # one object's observations
               max_points:int=MAX_GP_POINTS, # bin in 1, 2, 4, ... days per band until at most this many points are left
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: # mjd, passband, flux, flux_err, in time order
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: # mjd, filter, flux, flux_err, in time order
     "The observations one object's GP conditions on: all of them, or per-band inverse-variance means in the narrowest bins that leave `max_points`."
-    if len(mjd) <= max_points: return mjd, passband, flux, flux_err
+    if len(mjd) <= max_points: return mjd, filter, flux, flux_err
     width = 1.
     while True:
-        bins, index = np.unique(np.floor(mjd / width).astype(np.int64) * 6 + passband, return_inverse=True)
+        bins, index = np.unique(np.floor(mjd / width).astype(np.int64) * N_FILTERS + filter, return_inverse=True)
         if len(bins) <= max_points: break
         width *= 2
     ivar = 1 / flux_err ** 2
@@ -74,10 +74,10 @@ def _second_peak_fraction(flux) -> float:
     ratio = heights[1][two] / heights[0][two]
     return float(np.median(ratio)) if len(ratio) else np.nan
 
-def _band_percentiles(passband, flux, percentiles=(10, 30, 50, 70, 90)) -> tuple[np.ndarray, np.ndarray]:
+def _band_percentiles(filter, flux, percentiles=(10, 30, 50, 70, 90)) -> tuple[np.ndarray, np.ndarray]:
     "The bands observed, and the `percentiles` of the fluxes in each (as `np.percentile`, all bands at once)."
-    order = np.lexsort((flux, passband))
-    counts = np.bincount(passband, minlength=6)
+    order = np.lexsort((flux, filter))
+    counts = np.bincount(filter, minlength=N_FILTERS)
     bands = np.flatnonzero(counts)
     starts = np.r_[0, np.cumsum(counts)][bands]
     position = np.asarray(percentiles)[None] / 100 * (counts[bands, None] - 1)      # (n_bands, n_percentiles)
@@ -98,7 +98,7 @@ GP_LENGTH_TIMES = (5., 10., 20., 40., 80.)
 
 _BANDS = {name: band for band, name in enumerate(LSST_FILTERS)}
 _NEIGHBOURS = tuple(zip(LSST_FILTERS[:-1], LSST_FILTERS[1:]))
-LIGHT_CURVE_COLUMNS = (
+LIGHT_CURVE_FEATURES = (
     ('length_scale', 'max_mag', 'pos_flux_ratio') + tuple(f'max_flux_ratio_{a}_{b}' for a, b in _NEIGHBOURS)
     + ('min_flux_ratio_red', 'min_flux_ratio_blue', 'max_time', 'max_dt', 'positive_width', 'negative_width')
     + tuple(f'frac_time_{d}_{f}' for d in ('fwd', 'bwd') for f in FRACTIONS)
@@ -108,15 +108,15 @@ LIGHT_CURVE_COLUMNS = (
     + ('peak_frac_2', 'total_s2n') + tuple(f'percentile_diff_{q}_50' for q in (10, 30, 70, 90)))
 "The features `light_curve_features` returns, in its order."
 
-def light_curve_features(mjd:np.ndarray, passband:np.ndarray, flux:np.ndarray, flux_err:np.ndarray, # one object's observations, in time order
+def light_curve_features(mjd:np.ndarray, filter:np.ndarray, flux:np.ndarray, flux_err:np.ndarray, # one object's observations, in time order
                          trigger:float, # mjd of the first detection (`prepare.detection_trigger_times`)
-                        ) -> np.ndarray: # (len(LIGHT_CURVE_COLUMNS),)
-    "The features of `LIGHT_CURVE_COLUMNS` of one object, from its observations only."
+                        ) -> np.ndarray: # (len(LIGHT_CURVE_FEATURES),)
+    "The features of `LIGHT_CURVE_FEATURES` of one object, from its observations only."
     g, r, i, y = (_BANDS[name] for name in 'griy')
     s2n = flux / flux_err
     t0 = mjd[0]                                                   # GP times relative to the first observation
     grid = feature_grid(0., mjd[-1] - t0, mjd[np.argmax(s2n)] - t0)
-    gp_t, gp_band, gp_flux, gp_err = gp_points(mjd - t0, passband, flux, flux_err)
+    gp_t, gp_band, gp_flux, gp_err = gp_points(mjd - t0, filter, flux, flux_err)
     mean, _, hyper = gp_fit_predict(gp_t, gp_band, gp_flux, gp_err, grid, length_times=GP_LENGTH_TIMES, amplitude_factors=(1.,))
     peak_index = mean.argmax(axis=0)
     max_flux, min_flux, max_times = mean.max(axis=0), mean.min(axis=0), grid[peak_index]
@@ -128,7 +128,7 @@ def light_curve_features(mjd:np.ndarray, passband:np.ndarray, flux:np.ndarray, f
     with np.errstate(invalid='ignore', divide='ignore'):
         ratios_r_i = np.r_[fwd[r] / (fwd[r] + fwd[i]), bwd[r] / (bwd[r] + bwd[i])]
         gp_range = max_flux - min_flux
-        bands, band_percentiles = _band_percentiles(passband, flux)
+        bands, band_percentiles = _band_percentiles(filter, flux)
         scaled = (band_percentiles - min_flux[bands, None]) / gp_range[bands, None]
         scaled = scaled[np.isfinite(scaled).all(axis=1)]
         percentiles = np.median(scaled, axis=0) if len(scaled) else np.full(5, np.nan)
@@ -152,10 +152,10 @@ def light_curve_features(mjd:np.ndarray, passband:np.ndarray, flux:np.ndarray, f
         percentiles[[0, 1, 3, 4]] - percentiles[2]]
 
 # %% ../nbs/25_features.ipynb #7b0b6bd8
-FEATURE_COLUMNS = ('host_photoz', 'host_photoz_error', 'mwebv', 'max_abs_mag') + LIGHT_CURVE_COLUMNS
+FEATURE_COLUMNS = ('host_photoz', 'host_photoz_error', 'mwebv', 'max_abs_mag') + LIGHT_CURVE_FEATURES
 "The names of the features `object_features` returns, in column order."
 
-METADATA_COLUMNS = ('hostgal_photoz', 'hostgal_photoz_err', 'mwebv')
+METADATA_INPUTS = ('hostgal_photoz', 'hostgal_photoz_err', 'mwebv')
 
 # %% ../nbs/25_features.ipynb #eb325fbc
 def _single_threaded_blas():
@@ -175,10 +175,10 @@ def _check_observations(observations:pd.DataFrame) -> tuple[dict, np.ndarray, np
         if bad.any(): raise ValueError(f"`observations.{c}` has {bad.sum()} NaN or infinite value(s), first of object {ids[bad][0]}: expected finite numbers")
     if (rows['flux_err'] <= 0).any():
         raise ValueError(f"`observations.flux_err` has {(rows['flux_err'] <= 0).sum()} value(s) <= 0, first of object {ids[rows['flux_err'] <= 0][0]}: expected positive errors")
-    passband = observations.passband.to_numpy()
-    unknown = ~np.isin(passband, np.arange(6))
-    if unknown.any(): raise ValueError(f"unknown passband(s) {np.unique(passband[unknown]).tolist()[:5]}: expected 0-5 (LSST {' '.join(LSST_FILTERS)})")
-    rows['passband'] = passband.astype(np.int64)
+    filter = observations.passband.to_numpy()
+    unknown = ~np.isin(filter, np.arange(N_FILTERS))
+    if unknown.any(): raise ValueError(f"unknown passband(s) {np.unique(filter[unknown]).tolist()[:5]}: expected 0-5 (LSST {' '.join(LSST_FILTERS)})")
+    rows['passband'] = filter.astype(np.int64)
     rows['detected'] = observations.detected.to_numpy().astype(bool)
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     object_ids = ids[starts]
@@ -193,27 +193,27 @@ def _check_observations(observations:pd.DataFrame) -> tuple[dict, np.ndarray, np
 def _object_metadata(metadata:pd.DataFrame, object_ids:np.ndarray) -> pd.DataFrame:
     "The rows of `metadata` for `object_ids`, in their order."
     if 'object_id' in metadata.columns: metadata = metadata.set_index('object_id')
-    missing = [c for c in METADATA_COLUMNS if c not in metadata.columns]
-    if missing: raise ValueError(f"`metadata` has no column(s) {missing}: expected {list(METADATA_COLUMNS)}, indexed by object_id")
+    missing = [c for c in METADATA_INPUTS if c not in metadata.columns]
+    if missing: raise ValueError(f"`metadata` has no column(s) {missing}: expected {list(METADATA_INPUTS)}, indexed by object_id")
     if not metadata.index.is_unique: raise ValueError(f"`metadata` repeats object ids {metadata.index[metadata.index.duplicated()].tolist()[:5]}")
     absent = ~np.isin(object_ids, metadata.index.to_numpy())
     if absent.any(): raise ValueError(f"no metadata for {absent.sum()} object(s) of `observations`: {object_ids[absent].tolist()[:5]}")
-    return metadata.loc[object_ids, list(METADATA_COLUMNS)]
+    return metadata.loc[object_ids, list(METADATA_INPUTS)]
 
-def _light_curve_rows(mjd, passband, flux, flux_err, starts, trigger) -> np.ndarray:
+def _light_curve_rows(mjd, filter, flux, flux_err, starts, trigger) -> np.ndarray:
     "`light_curve_features` of each object whose rows start at `starts` (plus the end)."
-    out = np.empty((len(starts) - 1, len(LIGHT_CURVE_COLUMNS)))
+    out = np.empty((len(starts) - 1, len(LIGHT_CURVE_FEATURES)))
     for k in range(len(out)):
         rows = slice(starts[k], starts[k + 1])
-        out[k] = light_curve_features(mjd[rows], passband[rows], flux[rows], flux_err[rows], trigger[k])
+        out[k] = light_curve_features(mjd[rows], filter[rows], flux[rows], flux_err[rows], trigger[k])
     return out
 
-def _in_processes(mjd, passband, flux, flux_err, starts, trigger, n_jobs:int) -> np.ndarray:
+def _in_processes(mjd, filter, flux, flux_err, starts, trigger, n_jobs:int) -> np.ndarray:
     "`_light_curve_rows` in `n_jobs` forked processes, on chunks of about equal numbers of rows."
     n_chunks = min(len(starts) - 1, 8 * n_jobs)
     bounds = np.unique(np.searchsorted(starts, np.linspace(0, starts[-1], n_chunks + 1)))   # object indices
     bounds[-1] = len(starts) - 1
-    chunks = [(mjd[starts[a]:starts[b]], passband[starts[a]:starts[b]], flux[starts[a]:starts[b]], flux_err[starts[a]:starts[b]],
+    chunks = [(mjd[starts[a]:starts[b]], filter[starts[a]:starts[b]], flux[starts[a]:starts[b]], flux_err[starts[a]:starts[b]],
                starts[a:b + 1] - starts[a], trigger[a:b]) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
     context = multiprocessing.get_context('fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn')
     with context.Pool(n_jobs) as pool: return np.concatenate(pool.starmap(_light_curve_rows, chunks))
@@ -232,7 +232,7 @@ def object_features(observations:pd.DataFrame, # rows of whole objects: object_i
     arrays = (rows['mjd'], rows['passband'], rows['flux'], rows['flux_err'], starts, trigger)
     with _single_threaded_blas():                           # forked workers inherit the setting
         light_curve = _light_curve_rows(*arrays) if n_jobs <= 1 or n_objects < 2 else _in_processes(*arrays, n_jobs)
-    features = pd.DataFrame(light_curve, index=pd.Index(object_ids, name='object_id'), columns=list(LIGHT_CURVE_COLUMNS))
+    features = pd.DataFrame(light_curve, index=pd.Index(object_ids, name='object_id'), columns=list(LIGHT_CURVE_FEATURES))
     photoz = meta.hostgal_photoz.to_numpy(np.float64)
     features.insert(0, 'host_photoz', photoz)
     features.insert(1, 'host_photoz_error', meta.hostgal_photoz_err.to_numpy(np.float64))

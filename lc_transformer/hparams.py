@@ -19,11 +19,11 @@ from .data import split_by_object
 from .sources import load_dataset
 from .transformer import TransformerEncoder
 from .token_transformer import TokenEncoder
-from .train import (Config, TrainConfig, ClassifierConfig, train_autoencoder, train_classifier_run, run_tokens, option,
-                                  reconstruction_scores)
+from .config import Config, TrainConfig, ClassifierConfig, option
+from .train import train_autoencoder, train_classifier_run, run_tokens, reconstruction_scores
 
 # %% auto #0
-__all__ = ['log', 'SPACE_FORMS', 'STRATEGIES', 'AUTOENCODER_SPACE', 'CLASSIFIER_SPACE', 'TOKENS_SPACE', 'CLASSIFIER_METRICS',
+__all__ = ['log', 'SPACE_FORMS', 'SAMPLERS', 'AUTOENCODER_SPACE', 'CLASSIFIER_SPACE', 'TOKENS_SPACE', 'CLASSIFIER_METRICS',
            'SEARCHES', 'SEARCHES_METRICS', 'parse_entry', 'parse_space', 'read_space', 'suggest',
            'write_hparams_config', 'write_trial_summary', 'grid_points', 'trials_table', 'run_search', 'config_problem',
            'autoencoder_trial', 'classifier_trial', 'search_model', 'plot_search', 'hparam_search_cli']
@@ -154,7 +154,7 @@ def write_trial_summary(log_dir, trial_id:str, params:dict, metrics:dict):
         for name, value in metrics.items(): tf.summary.scalar(name, float(value), step=1)
 
 # %% ../nbs/40_hparams.ipynb #377847d5
-STRATEGIES = ('grid', 'random', 'tpe', 'hyperband')
+SAMPLERS = ('grid', 'random', 'tpe', 'hyperband')
 
 def _range_text(name, dist) -> str:
     kind = 'integer' if isinstance(dist, IntDistribution) else 'float'
@@ -167,14 +167,14 @@ def grid_points(space:dict) -> dict[str, list]:
     space = parse_space(space)
     ranges = [_range_text(name, dist) for name, dist in space.items() if not isinstance(dist, CategoricalDistribution)]
     if ranges: raise ValueError(f"a grid search needs choices for every hyperparameter, and {'; '.join(ranges)}: give choices, "
-                                f"or search ranges with the strategy 'random', 'tpe' or 'hyperband'")
+                                f"or search ranges with the sampler 'random', 'tpe' or 'hyperband'")
     return {name: list(dist.choices) for name, dist in space.items()}
 
-def _sampler(strategy, space, seed):
-    if strategy == 'grid': return optuna.samplers.GridSampler(grid_points(space), seed=seed)
-    if strategy == 'random': return optuna.samplers.RandomSampler(seed=seed)
-    if strategy in ('tpe', 'hyperband'): return optuna.samplers.TPESampler(seed=seed, n_startup_trials=5)
-    raise ValueError(f"unknown strategy {strategy!r}: expected one of {STRATEGIES}")
+def _sampler(sampler, space, seed):
+    if sampler == 'grid': return optuna.samplers.GridSampler(grid_points(space), seed=seed)
+    if sampler == 'random': return optuna.samplers.RandomSampler(seed=seed)
+    if sampler in ('tpe', 'hyperband'): return optuna.samplers.TPESampler(seed=seed, n_startup_trials=5)
+    raise ValueError(f"unknown sampler {sampler!r}: expected one of {SAMPLERS}")
 
 def _fail_interrupted(study):
     "Mark trials left running by an interrupted process as failed, so they can be run again."
@@ -207,7 +207,7 @@ def run_search(train_fn, # `train_fn(config, report, trial_dir) -> dict of metri
                out_dir, # folder of the study, TensorBoard logs and tables; reusing it resumes
                metric:str='val_loss', # the metric to optimise, a key of what `train_fn` returns
                direction:str='minimize', # or 'maximize'
-               strategy:str='tpe', # 'grid', 'random', 'tpe' or 'hyperband'
+               sampler:str='tpe', # 'grid', 'random', 'tpe' or 'hyperband'
                n_trials:int|None=20, # total trials of the study, finished ones included (None: grid size or until timeout)
                timeout:float|None=None, # seconds for this call
                configure=None, # `configure(params) -> config` for `train_fn` and `validate` (default: the params dict)
@@ -221,9 +221,9 @@ def run_search(train_fn, # `train_fn(config, report, trial_dir) -> dict of metri
     out_dir, configure, space = Path(out_dir), configure or dict, parse_space(space)
     out_dir.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max_epochs) if strategy == 'hyperband' else optuna.pruners.NopPruner()
+    pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max_epochs) if sampler == 'hyperband' else optuna.pruners.NopPruner()
     study = optuna.create_study(study_name='search', storage=f'sqlite:///{out_dir/"search.db"}', load_if_exists=True,
-                                sampler=_sampler(strategy, space, seed), pruner=pruner, direction=direction)
+                                sampler=_sampler(sampler, space, seed), pruner=pruner, direction=direction)
     _fail_interrupted(study)
     write_hparams_config(out_dir/'tensorboard', space, metrics or [metric])
 
@@ -246,7 +246,7 @@ def run_search(train_fn, # `train_fn(config, report, trial_dir) -> dict of metri
 
     finished = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)))
     remaining = None if n_trials is None else max(n_trials - finished, 0)
-    if strategy == 'grid':
+    if sampler == 'grid':
         grid_size = math.prod(len(v) for v in grid_points(space).values())
         remaining = max(grid_size - finished, 0) if remaining is None else min(remaining, max(grid_size - finished, 0))
     if remaining != 0:
@@ -314,30 +314,30 @@ def classifier_trial(data): # light curves, or tokens for the token classifier
 def _search_data(base:Config, space:dict):
     "What every trial of a search from `base` over `space` trains on, read once: tokens for the token classifier, else light curves."
     if not _reads_tokens(base): return load_dataset(base.data.source)
-    token_settings = [name for name in space if any(p.startswith('model.tokens.') for p in base.paths().get(name, [name]))]
+    token_settings = [name for name in space if any(p.startswith('options.tokens.') for p in base.paths().get(name, [name]))]
     if token_settings: raise ValueError(f"{token_settings} set how the tokens are made, and the tokens are read once for the whole "
                                         "search: give them in `fixed`")
     return run_tokens(base)[0]
 
 def search_model(model:str='autoencoder', # a name in `SEARCHES`: 'autoencoder', 'classifier' or 'tokens'
-                 data=None, # data source (default: the configuration's)
-                 out='runs/search', strategy:str='tpe', n_trials:int|None=20,
+                 source=None, # data source (default: the configuration's)
+                 out='runs/search', sampler:str='tpe', n_trials:int|None=20,
                  timeout:float|None=None, epochs:int=5, n_objects:int|None=None, seed:int=0,
                  space:dict|None=None, # default: the search's space (AUTOENCODER_SPACE, CLASSIFIER_SPACE, TOKENS_SPACE)
                  fixed:dict|None=None, # further settings shared by every trial, by name
                  progress:bool|None=None, # a progress bar over the trials (None: on a terminal only)
                 ) -> optuna.Study:
-    "Search the hyperparameters of the autoencoder or of a classifier on `data`."
+    "Search the hyperparameters of the autoencoder or of a classifier on `source`."
     if model not in SEARCHES: raise ValueError(f"unknown model {model!r}: expected one of {list(SEARCHES)}")
     new_config, default_space, metric, metrics = SEARCHES[model]
     space = parse_space(space or default_space)
-    base = new_config().with_options(n_objects=n_objects, epochs=epochs, seed=seed, **({'data': str(data)} if data else {}),
+    base = new_config().with_options(n_objects=n_objects, epochs=epochs, seed=seed, **({'source': str(source)} if source else {}),
                                      **(fixed or {}))
     for name in space: base.get(name)                    # an unknown setting fails here, with the known ones
     shared = _search_data(base, space)
     if isinstance(base, ClassifierConfig) and shared.class_codes is not None: metric = 'kaggle_weighted_log_loss'   # PLAsTiCC data
     trial = (classifier_trial if isinstance(base, ClassifierConfig) else autoencoder_trial)(shared)
-    return run_search(trial, space, out, metric=metric, strategy=strategy, n_trials=n_trials, timeout=timeout,
+    return run_search(trial, space, out, metric=metric, sampler=sampler, n_trials=n_trials, timeout=timeout,
                       configure=lambda params: base.with_options(**params),
                       validate=lambda config: config_problem(config, len(shared.filters)), max_epochs=epochs,
                       seed=seed, metrics=metrics, progress=progress)
@@ -371,9 +371,9 @@ _SPACE_HELP = ('JSON file of the search space, {"name": values, ...} (default: t
 @command_line_tool
 @call_parse
 def hparam_search_cli(model:str='autoencoder', # 'autoencoder', 'classifier' (encoder + FFN) or 'tokens' (token Transformer)
-                      data:option(TrainConfig(), 'data', "data source: Bazin directory, PLAsTiCC directory or .npz", str)=None,
+                      source:option(TrainConfig(), 'source')=None,
                       out:str='runs/search', # folder of the study; the same folder resumes it
-                      strategy:str='tpe', # 'grid', 'random', 'tpe' (Bayesian) or 'hyperband' (TPE + Hyperband pruning)
+                      sampler:str='tpe', # 'grid', 'random', 'tpe' (Bayesian) or 'hyperband' (TPE + Hyperband pruning)
                       n_trials:int=20, # total number of trials (finished ones included); 0: no limit (grid: all points)
                       timeout:float=None, # seconds for this call
                       epochs:int=5, # epochs per trial (Hyperband: the most)
@@ -384,7 +384,7 @@ def hparam_search_cli(model:str='autoencoder', # 'autoencoder', 'classifier' (en
                      ):
     "Search hyperparameters; write trials.csv, best_config.json and TensorBoard HParams logs into `out`."
     search_space = read_space(space) if space else None
-    study = search_model(model, data, out, strategy, n_trials or None, timeout, epochs, n_objects, seed, search_space,
+    study = search_model(model, source, out, sampler, n_trials or None, timeout, epochs, n_objects, seed, search_space,
                          progress=None if verbose >= 1 else False)
     if verbose >= 1:
         done = [t for t in study.trials if t.state == TrialState.COMPLETE]

@@ -7,14 +7,12 @@ from __future__ import annotations
 import math
 import keras
 from keras import ops
+from .config import LOSS_NAMES, ModelSize, Schedule, Sparsity
 
 # %% auto #0
-__all__ = ['LOSS_NAMES', 'WeightedLoss', 'kl_divergence', 'KLSparsity', 'first_kernel_regularizer', 'TransformerSchedule',
-           'make_optimizer']
+__all__ = ['WeightedLoss', 'kl_divergence', 'KLSparsity', 'first_kernel_regularizer', 'TransformerSchedule', 'make_optimizer']
 
 # %% ../nbs/11_losses.ipynb #82da7998
-LOSS_NAMES = ('MSE', 'MSLE', 'Huber', 'MAE', 'LCE', 'RMSE', 'KLD_RMSE')
-
 def _point_loss(name, y_true, y_pred, huber_delta):
     "Loss of every point, same shape as `y_true`."
     error = y_pred - y_true
@@ -57,7 +55,7 @@ def kl_divergence(rho, rho_hat):
 @keras.saving.register_keras_serializable(package='lc_transformer')
 class KLSparsity(keras.regularizers.Regularizer):
     "`alpha` times the mean KL divergence between `rho` and the clipped weight magnitudes `|w|`."
-    def __init__(self, alpha:float=1e-3, rho:float=0.05, epsilon:float=1e-6):
+    def __init__(self, alpha:float=Sparsity.kld_alpha, rho:float=Sparsity.kld_rho, epsilon:float=1e-6):
         if alpha < 0: raise ValueError(f"`alpha` must be non-negative, got {alpha}")
         if not 0 < rho < 1: raise ValueError(f"`rho` must be in (0, 1), got {rho}")
         self.alpha, self.rho, self.epsilon = alpha, rho, epsilon
@@ -68,7 +66,7 @@ class KLSparsity(keras.regularizers.Regularizer):
 
     def get_config(self): return {'alpha': self.alpha, 'rho': self.rho, 'epsilon': self.epsilon}
 
-def first_kernel_regularizer(loss:str, alpha:float=1e-3, rho:float=0.05) -> KLSparsity|None:
+def first_kernel_regularizer(loss:str, alpha:float=Sparsity.kld_alpha, rho:float=Sparsity.kld_rho) -> KLSparsity|None:
     "The model's `first_kernel_regularizer` for `loss`: `KLSparsity(alpha, rho)` for 'KLD_RMSE', else None."
     if loss not in LOSS_NAMES: raise ValueError(f"unknown loss {loss!r}: expected one of {LOSS_NAMES}")
     return KLSparsity(alpha, rho) if loss == 'KLD_RMSE' else None
@@ -77,7 +75,8 @@ def first_kernel_regularizer(loss:str, alpha:float=1e-3, rho:float=0.05) -> KLSp
 @keras.saving.register_keras_serializable(package='lc_transformer')
 class TransformerSchedule(keras.optimizers.schedules.LearningRateSchedule):
     "`(d_model * scale)^-0.5 * min(step^-0.5, step * warmup^exponent)`, `step` = optimizer iterations + 1."
-    def __init__(self, d_model:int=128, scale:float=1e4, warmup:float=10, exponent:float=-1.5):
+    def __init__(self, d_model:int=ModelSize.d_model, scale:float=Schedule.lr_scale, warmup:float=Schedule.warmup,
+                 exponent:float=Schedule.exponent):
         for name, value in dict(d_model=d_model, scale=scale, warmup=warmup).items():
             if value <= 0: raise ValueError(f"`{name}` must be positive, got {value}")
         self.d_model, self.scale, self.warmup, self.exponent = d_model, scale, warmup, exponent
@@ -89,10 +88,10 @@ class TransformerSchedule(keras.optimizers.schedules.LearningRateSchedule):
     def get_config(self):
         return {'d_model': self.d_model, 'scale': self.scale, 'warmup': self.warmup, 'exponent': self.exponent}
 
-def make_optimizer(d_model:int=128, # model size, for the schedule
+def make_optimizer(d_model:int=ModelSize.d_model, # model size, for the schedule
                    learning_rate:float|None=None, # a fixed step size; None uses the schedule
-                   scale:float=1e4, warmup:float=10, exponent:float=-1.5, # the schedule
-                   beta_1:float=0.9, beta_2:float=0.98, epsilon:float=1e-9, # Adam
+                   scale:float=Schedule.lr_scale, warmup:float=Schedule.warmup, exponent:float=Schedule.exponent, # the schedule
+                   beta_1:float=Schedule.beta_1, beta_2:float=Schedule.beta_2, epsilon:float=Schedule.epsilon, # Adam
                   ) -> keras.optimizers.Adam:
     "Adam with a fixed learning rate or the `TransformerSchedule`."
     if learning_rate is not None and learning_rate <= 0: raise ValueError(f"`learning_rate` must be positive, got {learning_rate}")

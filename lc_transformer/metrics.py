@@ -14,7 +14,7 @@ __all__ = ['PROB_CLIP', 'NOVELTY_SCORES', 'clip_and_renormalise', 'weighted_log_
            'f1_per_class', 'recall_per_class', 'macro_f1', 'roc_curve', 'precision_recall_curve', 'auc', 'roc_auc',
            'average_precision', 'one_vs_rest_curves', 'reliability_curve', 'expected_calibration_error',
            'apply_temperature', 'fit_temperature', 'calibrate', 'Class99', 'novelty_score', 'add_class_99',
-           'fit_class_99', 'Calibration', 'fit_calibration', 'classification_scores']
+           'fit_class_99', 'Calibration', 'fit_calibration', 'classification_scores', 'markdown_table']
 
 # %% ../nbs/23_metrics.ipynb #a0b71bc3
 def _check_probs(probs, name='probs'):
@@ -460,3 +460,12 @@ def classification_scores(labels:np.ndarray, # (n_objects,) true class indices
         scores.update({f'roc_auc/{name}': float(a), f'average_precision/{name}': float(p), f'f1/{name}': float(f),
                        f'recall/{name}': float(r)})
     return scores
+
+# %% ../nbs/23_metrics.ipynb #f0aa269a
+def markdown_table(frame, digits:int=4) -> str:
+    "A pandas DataFrame as a GitHub-flavoured markdown table (no extra dependency)."
+    fmt = lambda v: f'{v:.{digits}f}' if isinstance(v, (float, np.floating)) else str(v)
+    head = [frame.index.name or ''] + [str(c) for c in frame.columns]
+    rows = [[str(i)] + [fmt(v) for v in row] for i, row in zip(frame.index, frame.itertuples(index=False))]
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + '|'.join(['---'] + ['---:'] * len(frame.columns)) + '|']
+    return '\n'.join(lines + ['| ' + ' | '.join(r) + ' |' for r in rows]) + '\n'

@@ -98,7 +98,7 @@ def _prepare_range(r:ObservationRange, index:int, out:Path, metadata, classes, g
 
 def prepare_plasticc_dask(directory, # a directory with a PLAsTiCC release (real or simulated, either schema)
                           out, # the part directory to write (manifest.json and part_*.npz); an earlier set in it is replaced
-                          split:str='test', # 'train' or 'test'
+                          sample:str='test', # 'train' or 'test'
                           classes:Sequence[int]|None=PLASTICC_TRAIN_TARGETS, # as `prepare_plasticc`
                           start:float=-70., step:float=3., n_steps:int=50, # grid: days relative to the trigger
                           method:str='linear', # 'linear', 'binned' or 'gp'
@@ -112,10 +112,10 @@ def prepare_plasticc_dask(directory, # a directory with a PLAsTiCC release (real
                           show_progress:bool|None=None, # a progress bar over ranges (None: on a terminal only)
                          ) -> Path: # `out`, readable with `load_light_curves`
     "`prepare_plasticc` as a Dask computation over ranges of the files, written as parts with a manifest."
-    if classes is not None and split == 'test' and 99 not in classes: classes = tuple(classes) + (99,)
+    if classes is not None and sample == 'test' and 99 not in classes: classes = tuple(classes) + (99,)
     out = Path(out)
     if not overwrite and (out/PARTS_MANIFEST).exists() and read_parts_manifest(out, require_complete=False)['complete']: return out
-    lc_paths, meta_path = plasticc_files(directory, split)
+    lc_paths, meta_path = plasticc_files(directory, sample)
     metadata = read_metadata(meta_path)
     if classes is not None and 'target' not in metadata:
         raise ValueError(f"{meta_path} has no classes (`target`), as in a blind test set: prepare every object without labels "
@@ -131,7 +131,7 @@ def prepare_plasticc_dask(directory, # a directory with a PLAsTiCC release (real
     tasks = [dict(source=str(r), complete=i not in errors, parts=[p['file'] for p in result['parts']] if result else [],
                   error=describe(errors[i]) if i in errors else None) for i, (r, result) in enumerate(zip(ranges, results))]
     parts = [p for result in results if result for p in result['parts']]
-    info = dict(directory=str(directory), split=split, classes=None if classes is None else [int(c) for c in classes],
+    info = dict(directory=str(directory), sample=sample, classes=None if classes is None else [int(c) for c in classes],
                 start=start, step=step, n_steps=n_steps, method=method, max_gap=max_gap, days_after_trigger=days_after_trigger)
     if errors:
         write_parts_manifest(out, parts, 1., tasks, **info)
@@ -149,7 +149,7 @@ def prepare_plasticc_dask(directory, # a directory with a PLAsTiCC release (real
 @call_parse
 def prepare_plasticc_cli(data:Param("a PLAsTiCC directory (either release, real or simulated)", str),
                          out:Param("the part directory to write (manifest.json, part_*.npz)", str),
-                         split:Param("'train' or 'test'", str)='test',
+                         sample:Param("'train' or 'test'", str)='test',
                          method:Param("interpolation: 'linear', 'binned' or 'gp'", str)='linear',
                          start:Param("first grid time, days relative to the trigger", float)=-70.,
                          step:Param("grid step, days", float)=3.,
@@ -163,7 +163,7 @@ def prepare_plasticc_cli(data:Param("a PLAsTiCC directory (either release, real 
                          verbose:Param(verbose_help("0: only the last line, 1: progress bar and summary"), int)=1,
                         ):
     "Prepare a PLAsTiCC set on Dask: trigger-relative grid, interpolation, normalisation, weights; written as parts with a manifest."
-    done = prepare_plasticc_dask(data, out, split, None if all_classes else PLASTICC_TRAIN_TARGETS, start, step, n_steps, method,
+    done = prepare_plasticc_dask(data, out, sample, None if all_classes else PLASTICC_TRAIN_TARGETS, start, step, n_steps, method,
                                  max_gap, chunk_bytes=int(chunk_mb * 2**20), scheduler=scheduler, n_workers=n_workers,
                                  overwrite=overwrite, show_progress=None if verbose else False)
     info = read_parts_manifest(done)['info']

@@ -4,52 +4,51 @@
 
 # %% ../nbs/90_pipeline.ipynb #a36d268f
 from __future__ import annotations
-import json, platform, time
+import json, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
-import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
-import lc_transformer
 from .data import split_by_object
 from .bazin import simulate_bazin, write_test_data
 from .plots import explore
 from .sources import source_kind, truncation_for
 from .plasticc import plasticc_files, read_metadata
 from .prepare import prepare_plasticc
-from .train import (Config, DataConfig, ModelSize, Optimisation, AEOptions, TrainConfig, ClassifierConfig,
-                                  run_data, train_autoencoder, train_classifier_run, reconstruction_scores, option, given_options)
+from .config import (Config, DataConfig, Optimisation, TrainConfig, ClassifierConfig, setting, job_runs, option,
+                                   given_options)
+from .train import run_data, train_autoencoder, train_classifier_run, reconstruction_scores
+from .distribute import software_versions
 from .transformer import attention_maps, reconstruct, encoder_max_len
-from .classifiers import final_probabilities
+from .classifier_inputs import final_probabilities
 from .evaluate import (metric_vs_time, plot_attention, plot_reconstruction, write_report,
                                      amplitude_threshold_classifier)
 
 # %% auto #0
-__all__ = ['CLASSIFIER_RUNS', 'COMPARED', 'PipelineConfig', 'labelled_test_split', 'run_pipeline', 'run_cli']
+__all__ = ['CLASSIFIER_RUNS', 'COMPARED', 'PipelineConfig', 'labelled_test_sample', 'run_pipeline', 'run_cli']
 
 # %% ../nbs/90_pipeline.ipynb #706be514
-def _pipeline_optimisation(epochs:int, **kwargs) -> Optimisation:
-    return Optimisation(epochs=epochs, batch_size=32, patience=8, **kwargs)
+def _runs() -> dict:
+    "The main job's runs: 60 epochs at most (40 for the autoencoder and the RNN), batches of 32, patience 8."
+    return job_runs(Optimisation(epochs=60, batch_size=32, patience=8, jit_compile='auto'),
+                    {'autoencoder': {'epochs': 40, 'jit_compile': False}, 'rnn': {'epochs': 40}}, fine_tune_epochs=10)
+
+def _run(name): return field(default_factory=lambda: _runs()[name])
 
 @dataclass
 class PipelineConfig(Config):
     "Settings of the main job: the data, the test split, the four training runs and the evaluation."
-    out: str = 'runs/demo'
-    seed: int = 0
-    data: DataConfig = field(default_factory=DataConfig)
-    test_fraction: float = 0.2
-    autoencoder: TrainConfig = field(default_factory=lambda: TrainConfig(
-        model=ModelSize(d_model=32, num_layers=2, num_heads=4, dff=64),
-        optimisation=_pipeline_optimisation(40, learning_rate=None)))
-    ae_classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
-        kind='ae', model=AEOptions(fine_tune_epochs=10), optimisation=_pipeline_optimisation(60, jit_compile='auto')))
-    encoder_classifier: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
-        kind='encoder', optimisation=_pipeline_optimisation(60, jit_compile='auto')))
-    rnn: ClassifierConfig = field(default_factory=lambda: ClassifierConfig(
-        kind='rnn', optimisation=_pipeline_optimisation(40, jit_compile='auto')))
-    days_after_trigger: tuple = (0, 5, 10, 20, 30, 50, 70, 100)
+    out: str = setting('runs/demo', "output directory")
+    seed: int = setting(0, "random seed")
+    data: DataConfig = setting(factory=DataConfig)
+    test_fraction: float = setting(0.2, "fraction of the objects held out for the test")
+    autoencoder: TrainConfig = _run('autoencoder')
+    ae_classifier: ClassifierConfig = _run('ae_classifier')
+    encoder_classifier: ClassifierConfig = _run('encoder_classifier')
+    rnn: ClassifierConfig = _run('rnn')
+    days_after_trigger: tuple = setting((0, 5, 10, 20, 30, 50, 70, 100), "days after the trigger of the early-classification curves")
 
     def __post_init__(self):
         if not 0 < self.test_fraction < 1: raise ValueError(f"`test_fraction` must be in (0, 1), got {self.test_fraction}")
@@ -66,7 +65,7 @@ def _save_figure(fig, path):
     fig.savefig(path, dpi=90)
     plt.close(fig)
 
-def labelled_test_split(source):
+def labelled_test_sample(source):
     "The test split of a PLAsTiCC directory with its classes (unknown ones as class 99), or None where there is none."
     if source_kind(source) != 'plasticc': return None
     try: metadata = read_metadata(plasticc_files(source, 'test')[1])
@@ -119,20 +118,19 @@ def run_pipeline(config:PipelineConfig|dict|None=None, verbose:int=2) -> dict:
     comparison = {name: {k: float(scores[k]) for k in COMPARED if scores.get(k) is not None} for name, scores in report['scores'].items()}
     record = dict(n_objects=len(lcs), n_test=len(test), autoencoder_test_scores=ae_scores,
                   comparison=comparison, training_seconds=seconds, best=max(comparison, key=lambda n: comparison[n]['accuracy']),
-                  versions={'lc_transformer': lc_transformer.__version__, 'keras': keras.__version__,
-                            'backend': keras.backend.backend(), 'numpy': np.__version__, 'python': platform.python_version()},
+                  versions=software_versions(),
                   seconds=round(time.time() - start, 1))
-    test_split = labelled_test_split(config.data.source)
-    if test_split is not None:
-        _stage(f"evaluating on the test split of the PLAsTiCC directory: {test_split}", start, verbose)
-        blind = {name: {'labels': test_split.labels, 'probs': predict(test_split),
+    test_sample = labelled_test_sample(config.data.source)
+    if test_sample is not None:
+        _stage(f"evaluating on the test split of the PLAsTiCC directory: {test_sample}", start, verbose)
+        blind = {name: {'labels': test_sample.labels, 'probs': predict(test_sample),
                         **{k: results[name][k] for k in ('valid_labels', 'valid_probs', 'inputs')}}
                  for name, predict in predictors.items()}
-        split_report = write_report(out/'report_test_split', blind, class_names=test_split.class_names,
-                                    class_codes=test_split.class_codes)
-        record['test_split'] = {name: {k: float(scores[k]) for k in COMPARED + ('kaggle_weighted_log_loss_without_99',)
-                                       if scores.get(k) is not None} for name, scores in split_report['scores'].items()}
-        record['n_test_split'] = len(test_split)
+        sample_report = write_report(out/'report_test_sample', blind, class_names=test_sample.class_names,
+                                    class_codes=test_sample.class_codes)
+        record['test_sample'] = {name: {k: float(scores[k]) for k in COMPARED + ('kaggle_weighted_log_loss_without_99',)
+                                       if scores.get(k) is not None} for name, scores in sample_report['scores'].items()}
+        record['n_test_sample'] = len(test_sample)
         record['seconds'] = round(time.time() - start, 1)
     (out/'run.json').write_text(json.dumps(record, indent=2))
     if verbose:
@@ -149,20 +147,20 @@ _EPOCHS = {'ae_epochs': ('autoencoder.epochs',), 'classifier_epochs': ('ae_class
 @command_line_tool
 @call_parse
 def run_cli(config:Param("a config.json of the main job to start from (command-line options override it)", str)=None,
-            data:option(_PIPELINE, 'data.source', "data source: Bazin directory, PLAsTiCC directory or .npz of prepared light curves", str)=None,
-            out:option(_PIPELINE, 'out', "output directory", str)=None,
-            n_objects:option(_PIPELINE, 'data.n_objects', "use only the first n objects", int)=None,
-            fresh:Param("make a fresh Bazin set of this many objects (in `out`/data) instead of reading `data`", int)=None,
-            seed:option(_PIPELINE, 'seed', "random seed", int)=None,
-            ae_epochs:option(_PIPELINE, 'autoencoder.epochs', "autoencoder epochs (at most; early stopping)", int)=None,
-            classifier_epochs:option(_PIPELINE, 'encoder_classifier.epochs', "epochs of the AE and encoder classifiers (at most; early stopping)", int)=None,
-            rnn_epochs:option(_PIPELINE, 'rnn.epochs', "RNN epochs (at most; early stopping)", int)=None,
+            source:option(_PIPELINE, 'data.source')=None,
+            out:option(_PIPELINE, 'out')=None,
+            n_objects:option(_PIPELINE, 'data.n_objects')=None,
+            fresh:Param("make a fresh Bazin set of this many objects (in `out`/data) instead of reading `source`", int)=None,
+            seed:option(_PIPELINE, 'seed')=None,
+            ae_epochs:option(_PIPELINE, 'autoencoder.epochs', "autoencoder epochs (at most; early stopping)")=None,
+            classifier_epochs:option(_PIPELINE, 'encoder_classifier.epochs', "epochs of the AE and encoder classifiers (at most; early stopping)")=None,
+            rnn_epochs:option(_PIPELINE, 'rnn.epochs', "RNN epochs (at most; early stopping)")=None,
             verbose:Param(verbose_help("2: one line per epoch, 1: progress bars, 0: only the summary"), int)=2,
            ):
     "The main job: explore the data, train the autoencoder and three classifiers, evaluate and write the report."
     given = given_options(locals())
-    given.pop('fresh', None)
-    paths = {'data': ('data.source',), 'n_objects': ('data.n_objects',), **_EPOCHS}
+    for name in ('config', 'fresh', 'verbose'): given.pop(name, None)
+    paths = {'source': ('data.source',), 'n_objects': ('data.n_objects',), **_EPOCHS}
     run = (PipelineConfig.load(config) if config else PipelineConfig()).with_options(
         **{path: value for name, value in given.items() for path in paths.get(name, (name,))})
     if fresh: run = run.with_options(**{'data.source': str(write_test_data(simulate_bazin(fresh, seed=run.seed), Path(run.out)/'data'))})

@@ -11,15 +11,14 @@ from typing import Iterator, Sequence
 import numpy as np
 import pandas as pd
 from .cli import progress
-from .data import (LSST_FILTERS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_COUNTS, PLASTICC_TARGETS,
-                                 PLASTICC_WEIGHTS, GALACTIC_TARGETS, challenge_target)
+from .data import (LSST_FILTERS, N_FILTERS, OBSERVATION_COLUMNS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_COUNTS,
+                                 PLASTICC_TARGETS, PLASTICC_WEIGHTS, GALACTIC_TARGETS, challenge_target)
 from .metrics import kaggle_weighted_log_loss
 
 # %% auto #0
-__all__ = ['LIGHT_CURVE_COLUMNS', 'METADATA_COLUMNS', 'OBSERVATION_COLUMNS', 'METADATA_ESSENTIALS', 'plasticc_classes',
-           'file_columns', 'detect_schema', 'read_metadata', 'object_ids_of', 'match_metadata', 'check_all_seen',
-           'ObservationReader', 'ObservationRange', 'observation_ranges', 'read_observation_range', 'plasticc_files',
-           'plasticc_log_loss']
+__all__ = ['LIGHT_CURVE_COLUMNS', 'METADATA_COLUMNS', 'METADATA_ESSENTIALS', 'plasticc_classes', 'file_columns', 'detect_schema',
+           'read_metadata', 'object_ids_of', 'match_metadata', 'check_all_seen', 'ObservationReader',
+           'ObservationRange', 'observation_ranges', 'read_observation_range', 'plasticc_files', 'plasticc_log_loss']
 
 # %% ../nbs/30_plasticc.ipynb #4e355367
 def plasticc_classes() -> pd.DataFrame:
@@ -32,8 +31,8 @@ def plasticc_classes() -> pd.DataFrame:
 
 # %% ../nbs/30_plasticc.ipynb #c62a627b
 LIGHT_CURVE_COLUMNS = {
-    'kaggle': ('object_id', 'mjd', 'passband', 'flux', 'flux_err', 'detected'),
-    'unblinded': ('object_id', 'mjd', 'passband', 'flux', 'flux_err', 'detected_bool')}
+    'kaggle': OBSERVATION_COLUMNS,
+    'unblinded': OBSERVATION_COLUMNS[:-1] + ('detected_bool',)}
 "Light-curve columns of each schema."
 METADATA_COLUMNS = {
     'kaggle': ('object_id', 'ra', 'decl', 'gal_l', 'gal_b', 'ddf', 'hostgal_specz', 'hostgal_photoz',
@@ -44,8 +43,7 @@ METADATA_COLUMNS = {
                  + tuple(f'tflux_{name}' for name in LSST_FILTERS)}
 "Metadata columns of each schema (`target` is absent from the Kaggle test metadata)."
 _RENAME = {'detected_bool': 'detected', 'ddf_bool': 'ddf'}
-OBSERVATION_COLUMNS = LIGHT_CURVE_COLUMNS['kaggle']
-"The columns of the observations that `ObservationReader` yields, whatever the schema of the files."
+
 
 # %% ../nbs/30_plasticc.ipynb #09b72d4a
 def _is_gzip(path) -> bool:
@@ -150,12 +148,12 @@ def _observations(values:np.ndarray, # (n_rows, 6) object_id, mjd, passband, flu
                   last_id=None, last_mjd=None, # the row before these, if any: the order continues across it
                  ) -> pd.DataFrame:
     "The observations of `values`, checked: missing fields, unknown passbands, non-finite or non-positive errors, unsorted rows."
-    oid, mjd, filter_index, flux, err, det = values.T
+    oid, mjd, filter, flux, err, det = values.T
     where = lambda i: f"{line_of(int(i))} (object_id {oid[i]:.0f})"
-    missing = np.isnan(oid) | np.isnan(mjd) | np.isnan(filter_index) | np.isnan(det)
+    missing = np.isnan(oid) | np.isnan(mjd) | np.isnan(filter) | np.isnan(det)
     if missing.any():
         i = int(np.argmax(missing))
-        names = [n for n, v in zip(('object_id', 'mjd', 'passband', 'detected'), (oid, mjd, filter_index, det)) if np.isnan(v[i])]
+        names = [n for n, v in zip(('object_id', 'mjd', 'passband', 'detected'), (oid, mjd, filter, det)) if np.isnan(v[i])]
         raise ValueError(f"{line_of(i)}: missing field(s) {names}: the file is truncated or the line damaged")
     for name, v in (('flux', flux), ('flux_err', err)):
         bad = ~np.isfinite(v)
@@ -165,10 +163,10 @@ def _observations(values:np.ndarray, # (n_rows, 6) object_id, mjd, passband, flu
     bad = err <= 0
     if bad.any():
         i = int(np.argmax(bad)); raise ValueError(f"{where(i)}: `flux_err` is {err[i]}: expected a positive error")
-    bad = ~np.isin(filter_index, np.arange(6))
+    bad = ~np.isin(filter, np.arange(N_FILTERS))
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"{where(i)}: unknown passband {filter_index[i]:g}: expected 0-5 for {', '.join(LSST_FILTERS)}")
+        raise ValueError(f"{where(i)}: unknown passband {filter[i]:g}: expected 0-5 for {', '.join(LSST_FILTERS)}")
     bad = ~np.isin(det, (0, 1))
     if bad.any():
         i = int(np.argmax(bad)); raise ValueError(f"{where(i)}: detection flag {det[i]:g}: expected 0 or 1")
@@ -183,7 +181,7 @@ def _observations(values:np.ndarray, # (n_rows, 6) object_id, mjd, passband, flu
         i = int(np.argmax(back))
         raise ValueError(f"{where(i)}: mjd {mjd[i]} comes after {prev_mjd[i]} in the same object: "
                          "files must be sorted by object, then time")
-    return pd.DataFrame({'object_id': oid.astype(np.int64), 'mjd': mjd, 'passband': filter_index.astype(np.int8),
+    return pd.DataFrame({'object_id': oid.astype(np.int64), 'mjd': mjd, 'passband': filter.astype(np.int8),
                          'flux': flux, 'flux_err': err, 'detected': det.astype(bool)})
 
 # %% ../nbs/30_plasticc.ipynb #fd96ba98
@@ -360,20 +358,20 @@ _RELEASE_FILES = {
                   'test': ('plasticc_test_lightcurves_*.csv', 'plasticc_test_metadata.csv')}}
 
 def plasticc_files(directory, # a directory holding a PLAsTiCC release (real or simulated)
-                   split:str='train', # 'train' or 'test'
+                   sample:str='train', # 'train' or 'test'
                   ) -> tuple[list[Path], Path]: # light-curve files (natural order), metadata file
-    "The light-curve files and the metadata file of the `split` set in `directory`, in either release's names."
-    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    "The light-curve files and the metadata file of the `sample` set in `directory`, in either release's names."
+    if sample not in ('train', 'test'): raise ValueError(f"sample must be 'train' or 'test', got {sample!r}")
     directory = Path(directory)
     if not directory.is_dir(): raise FileNotFoundError(f"no such directory: {directory}")
     for release, names in _RELEASE_FILES.items():
-        lc_pattern, meta_name = names[split]
+        lc_pattern, meta_name = names[sample]
         metas = [directory/n for n in (meta_name, meta_name + '.gz') if (directory/n).exists()]
         lcs = [p for pat in (lc_pattern, lc_pattern + '.gz') for p in directory.glob(pat)
                if 'metadata' not in p.name and 'sample' not in p.name]
         if metas and lcs: return sorted(lcs, key=_natural_key), metas[0]
-    expected = ' or '.join(f"{n[split][0]}[.gz] + {n[split][1]}[.gz]" for n in _RELEASE_FILES.values())
-    raise FileNotFoundError(f"{directory}: no PLAsTiCC {split} files: expected {expected}")
+    expected = ' or '.join(f"{n[sample][0]}[.gz] + {n[sample][1]}[.gz]" for n in _RELEASE_FILES.values())
+    raise FileNotFoundError(f"{directory}: no PLAsTiCC {sample} files: expected {expected}")
 
 # %% ../nbs/30_plasticc.ipynb #c77d0f3f
 def plasticc_log_loss(targets, # (n_objects,) true target codes (991-994 are scored as 99)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from .data import (LightCurves, LSST_FILTERS, FILTER_COLOURS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_COUNTS,
                                  UNBLINDED_CLASS_99)
-from .prepare import detection_trigger_times
+from .observations import detection_trigger_times
 
 # %% auto #0
 __all__ = ['class_names_of', 'summarise', 'plot_light_curve', 'plot_class_examples', 'class_mean_curves',

@@ -14,16 +14,14 @@ from fastcore.script import call_parse, Param
 from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import PLASTICC_TARGETS, PARTS_MANIFEST, read_parts_manifest, split_by_object
 from .metrics import Calibration, fit_calibration
-from .plasticc import ObservationReader, ObservationRange, file_columns, read_metadata, plasticc_files, observation_ranges, read_observation_range
+from .plasticc import ObservationReader, ObservationRange, file_columns, read_metadata, plasticc_files, observation_ranges, read_observation_range, object_ids_of
 from .parallel import dask_client, run_tasks, check_objects, check_known, describe, raise_failed
-from .plasticc import object_ids_of
-from .prepare import prepare_batch, finish, prepare_plasticc
+from .prepare import prepare_batch, finish, prepare_plasticc, tokens_from_observations
 from .sources import source_kind
-from .tokens import tokens_from_observations, split_tokens
 from .token_transformer import token_probabilities
-from .classifiers import final_probabilities
-from .train import ClassifierConfig, GridConfig, TokenData, run_data, run_tokens
-from .evaluate import predictions_for
+from .classifier_inputs import final_probabilities, predictions_for
+from .config import ClassifierConfig, GridConfig, TokenData
+from .train import run_data, run_tokens
 
 # %% auto #0
 __all__ = ['SUBMISSION_COLUMNS', 'submission_probabilities', 'TrainedClassifier', 'load_classifier', 'predict_plasticc',
@@ -135,8 +133,8 @@ def load_classifier(directory, # the output directory of `lc_train_classifier`: 
     model = keras.saving.load_model(directory/'model.keras', compile=False)      # predictions need no optimizer
     if config.kind == 'tokens':
         data, _ = run_tokens(config)
-        _, valid = split_tokens(data, config.data.valid_fraction, seed=config.seed)
-        valid_probs, inputs = token_probabilities(model, valid), dict(tokens=config.model.tokens)
+        _, valid = split_by_object(data, config.data.valid_fraction, seed=config.seed)
+        valid_probs, inputs = token_probabilities(model, valid), dict(tokens=config.options.tokens)
     else:
         data, _ = run_data(config)
         _, valid = split_by_object(data, config.data.valid_fraction, seed=config.seed)

@@ -11,29 +11,17 @@ import numpy as np
 import pandas as pd
 from .data import (LightCurves, normalise, normalise_errors, weights_from_errors, keep_observed,
                                  add_copies, save_light_curves, load_light_curves,
-                                 LightCurvePartWriter, PARTS_MANIFEST, LSST_FILTERS, LSST_WAVELENGTHS_NM,
+                                 LightCurvePartWriter, PARTS_MANIFEST, LSST_FILTERS, LSST_WAVELENGTHS_NM, N_FILTERS,
                                  PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS)
+from .data import OBSERVATION_COLUMNS
 from .plasticc import ObservationReader, read_metadata, plasticc_files
+from .tokens import Tokens, WINDOW, MAX_TOKENS
+from .observations import class_indices, detection_trigger_times
 
 # %% auto #0
-__all__ = ['FEATURE_NAMES', 'class_indices', 'grid_times', 'detection_trigger_times', 'interpolate_linear', 'interpolate_binned',
-           'gp_fit_predict', 'interpolate_gp', 'prepare_batch', 'finish', 'crop_pre_trigger', 'whole_object_batches',
-           'prepare_plasticc']
-
-# %% ../nbs/32_prepare.ipynb #5b659d4b
-def class_indices(targets, # (n_objects,) PLAsTiCC target codes
-                  classes:Sequence[int]=PLASTICC_TRAIN_TARGETS, # the codes to keep, in class-index order
-                 ) -> tuple[np.ndarray, np.ndarray]: # keep (bool, n_objects), labels (n_kept,)
-    "Which objects belong to `classes`, and their class indices."
-    classes = np.asarray(classes, dtype=np.int64)
-    if len(np.unique(classes)) != len(classes): raise ValueError(f"`classes` repeats a code: {classes.tolist()}")
-    unknown = [int(c) for c in classes if int(c) not in PLASTICC_CLASS_NAMES]
-    if unknown: raise ValueError(f"unknown PLAsTiCC class code(s) {unknown}: expected some of {sorted(PLASTICC_CLASS_NAMES)}")
-    targets = np.asarray(targets, dtype=np.int64)
-    order = np.argsort(classes)
-    pos = np.clip(np.searchsorted(classes[order], targets), 0, len(classes) - 1)
-    keep = classes[order][pos] == targets
-    return keep, order[pos[keep]]
+__all__ = ['FEATURE_NAMES', 'NIGHT_START', 'grid_times', 'interpolate_linear', 'interpolate_binned', 'gp_fit_predict',
+           'interpolate_gp', 'prepare_batch', 'finish', 'crop_pre_trigger', 'whole_object_batches', 'prepare_plasticc',
+           'tokens_from_observations', 'tokens_from_light_curves']
 
 # %% ../nbs/32_prepare.ipynb #df7822f5
 def grid_times(start:float=-70., step:float=3., n_steps:int=50) -> np.ndarray:
@@ -41,36 +29,19 @@ def grid_times(start:float=-70., step:float=3., n_steps:int=50) -> np.ndarray:
     if step <= 0 or n_steps < 1: raise ValueError(f"need step > 0 and n_steps >= 1, got step={step}, n_steps={n_steps}")
     return start + step * np.arange(n_steps + 1)
 
-def detection_trigger_times(obj:np.ndarray, # (n_rows,) object index 0..n-1 of each observation, sorted, with mjd increasing inside
-                            mjd:np.ndarray, detected:np.ndarray, flux:np.ndarray, flux_err:np.ndarray,
-                            n_objects:int) -> np.ndarray: # (n_objects,) mjd of the trigger
-    "Time of each object's first detection; for objects never detected, of their highest signal-to-noise point."
-    trigger = np.full(n_objects, np.nan)
-    det = np.flatnonzero(detected)
-    od = obj[det]                                          # sorted: the first row of each run is the first detection
-    first = np.r_[True, od[1:] != od[:-1]] if len(od) else np.zeros(0, bool)
-    trigger[od[first]] = mjd[det[first]]
-    missing = np.isnan(trigger)
-    if missing.any():                                      # only the rows of never-detected objects are sorted
-        rows = np.flatnonzero(missing[obj])
-        order = rows[np.lexsort((flux[rows] / flux_err[rows], obj[rows]))]
-        last = np.r_[obj[order][1:] != obj[order][:-1], True]
-        trigger[obj[order][last]] = mjd[order[last]]
-    return trigger
-
 # %% ../nbs/32_prepare.ipynb #a6dcf0ab
-def interpolate_linear(obj, t, filter_index, flux, flux_err, n_objects:int, grid:np.ndarray,
+def interpolate_linear(obj, t, filter, flux, flux_err, n_objects:int, grid:np.ndarray,
                        max_gap:float|None=50., # no interpolation across gaps longer than this (days)
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # flux, flux_err, mask on the grid
     "Filter-by-filter linear interpolation of flux and errors onto `grid`; observed between a filter's first and last point."
     n_grid = len(grid)
-    group = obj.astype(np.int64) * 6 + filter_index
+    group = obj.astype(np.int64) * N_FILTERS + filter
     order = np.argsort(group, kind='stable')               # rows are in time order inside each object
     g, ts, fs, es = group[order], t[order], flux[order], flux_err[order]
     span = 2 * float(max(np.abs(ts).max(initial=0), np.abs(grid).max())) + 10
     key = g * span + ts
-    qg = np.repeat(np.arange(n_objects * 6), n_grid)
-    qt = np.tile(grid, n_objects * 6)
+    qg = np.repeat(np.arange(n_objects * N_FILTERS), n_grid)
+    qt = np.tile(grid, n_objects * N_FILTERS)
     right = np.searchsorted(key, qg * span + qt, side='left')
     r = np.minimum(right, len(key) - 1); l = np.maximum(right - 1, 0)
     ok_r = (right < len(key)) & (g[r] == qg)
@@ -86,20 +57,20 @@ def interpolate_linear(obj, t, filter_index, flux, flux_err, n_objects:int, grid
     return (out_f.reshape(shape).transpose(0, 2, 1).astype(np.float32), out_e.reshape(shape).transpose(0, 2, 1).astype(np.float32),
             np.ascontiguousarray(mask))
 
-def interpolate_binned(obj, t, filter_index, flux, flux_err, n_objects:int, grid:np.ndarray, **kwargs):
+def interpolate_binned(obj, t, filter, flux, flux_err, n_objects:int, grid:np.ndarray, **kwargs):
     "Inverse-variance weighted mean flux (and its error) of the observations within half a step of each grid cell."
     step = grid[1] - grid[0]
     k = np.rint((t - grid[0]) / step).astype(np.int64)
     ok = (k >= 0) & (k < len(grid))
-    cell = (obj[ok].astype(np.int64) * len(grid) + k[ok]) * 6 + filter_index[ok]
-    size = n_objects * len(grid) * 6
+    cell = (obj[ok].astype(np.int64) * len(grid) + k[ok]) * N_FILTERS + filter[ok]
+    size = n_objects * len(grid) * N_FILTERS
     ivar = 1 / flux_err[ok] ** 2
     sum_w = np.bincount(cell, ivar, size)
     sum_wf = np.bincount(cell, ivar * flux[ok], size)
     mask = sum_w > 0
     mean = np.where(mask, sum_wf / np.where(mask, sum_w, 1), 0.0)
     err = np.where(mask, 1 / np.sqrt(np.where(mask, sum_w, 1)), 0.0)
-    shape = (n_objects, len(grid), 6)
+    shape = (n_objects, len(grid), N_FILTERS)
     return mean.reshape(shape).astype(np.float32), err.reshape(shape).astype(np.float32), mask.reshape(shape)
 
 # %% ../nbs/32_prepare.ipynb #8c4fb6d1
@@ -107,14 +78,14 @@ def _matern32(dt, dlam, length_time, length_wavelength=600.):
     r = np.sqrt((dt / length_time) ** 2 + (dlam / length_wavelength) ** 2) * np.sqrt(3)
     return (1 + r) * np.exp(-r)
 
-def gp_fit_predict(t, filter_index, flux, flux_err, grid:np.ndarray,
+def gp_fit_predict(t, filter, flux, flux_err, grid:np.ndarray,
                    length_times=(5., 10., 20., 40., 80.), # candidate time scales (days)
                    amplitude_factors=(0.5, 1., 2.), # candidate amplitudes, times the largest |flux|
                    length_wavelength:float=600., # wavelength scale of the kernel (nm)
                   ) -> tuple[np.ndarray, np.ndarray, dict]: # mean (n_grid, 6), std (n_grid, 6), chosen hyperparameters
     "Gaussian-process fit of one object's light curve in (time, wavelength), predicted on `grid` in all 6 filters."
     wavelengths = np.asarray(LSST_WAVELENGTHS_NM)
-    lam = wavelengths[filter_index]
+    lam = wavelengths[filter]
     amp0 = max(np.abs(flux).max(), 1e-6)
     noise = np.diag(flux_err ** 2)
     best = None
@@ -128,17 +99,17 @@ def gp_fit_predict(t, filter_index, flux, flux_err, grid:np.ndarray,
             loglik = -0.5 * alpha @ alpha - np.log(np.diag(L)).sum()
             if best is None or loglik > best[0]: best = (loglik, lt, af * amp0, L)
     _, lt, amp, L = best
-    gt = np.repeat(grid, 6); gl = np.tile(wavelengths, len(grid))
+    gt = np.repeat(grid, N_FILTERS); gl = np.tile(wavelengths, len(grid))
     Ks = amp ** 2 * _matern32(t[:, None] - gt[None], lam[:, None] - gl[None], lt, length_wavelength)   # (n_obs, n_grid*6)
     v = np.linalg.solve(L, Ks)
     mean = v.T @ np.linalg.solve(L, flux)
     var = np.maximum(amp ** 2 - (v ** 2).sum(axis=0), 1e-12 * amp ** 2)
-    return mean.reshape(len(grid), 6), np.sqrt(var).reshape(len(grid), 6), {'length_time': lt, 'amplitude': amp}
+    return mean.reshape(len(grid), N_FILTERS), np.sqrt(var).reshape(len(grid), N_FILTERS), {'length_time': lt, 'amplitude': amp}
 
-def interpolate_gp(obj, t, filter_index, flux, flux_err, n_objects:int, grid:np.ndarray, max_gap:float|None=50., **kwargs):
+def interpolate_gp(obj, t, filter, flux, flux_err, n_objects:int, grid:np.ndarray, max_gap:float|None=50., **kwargs):
     "Gaussian-process interpolation of each object; cells within `max_gap / 2` days of an observation are observed."
     reach = (max_gap or 50.) / 2
-    out_f = np.zeros((n_objects, len(grid), 6), np.float32); out_e = np.zeros_like(out_f)
+    out_f = np.zeros((n_objects, len(grid), N_FILTERS), np.float32); out_e = np.zeros_like(out_f)
     mask = np.zeros(out_f.shape, bool)
     starts = np.searchsorted(obj, np.arange(n_objects + 1))
     for i in range(n_objects):
@@ -146,7 +117,7 @@ def interpolate_gp(obj, t, filter_index, flux, flux_err, n_objects:int, grid:np.
         ti = t[sl]
         near = (ti >= grid[0] - reach) & (ti <= grid[-1] + reach)
         if not near.any(): continue
-        mean, std, _ = gp_fit_predict(ti[near], filter_index[sl][near], flux[sl][near], flux_err[sl][near], grid, **kwargs)
+        mean, std, _ = gp_fit_predict(ti[near], filter[sl][near], flux[sl][near], flux_err[sl][near], grid, **kwargs)
         dist = np.abs(grid[:, None] - ti[near][None]).min(axis=1)
         covered = dist <= reach
         out_f[i], out_e[i], mask[i] = np.where(covered[:, None], mean, 0), np.where(covered[:, None], std, 0), covered[:, None]
@@ -182,7 +153,7 @@ def prepare_batch(batch:pd.DataFrame, # whole objects: object_id, mjd, passband,
     rows = keep[obj_all]
     obj = new_index[obj_all[rows]]
     n = int(keep.sum())
-    mjd, filter_index = batch.mjd.to_numpy()[rows], batch.passband.to_numpy()[rows].astype(np.int64)
+    mjd, filter = batch.mjd.to_numpy()[rows], batch.passband.to_numpy()[rows].astype(np.int64)
     flux, err, det = batch.flux.to_numpy()[rows], batch.flux_err.to_numpy()[rows], batch.detected.to_numpy()[rows]
     grid = grid_times(start, step, n_steps)
     trigger = detection_trigger_times(obj, mjd, det, flux, err, n)
@@ -191,8 +162,8 @@ def prepare_batch(batch:pd.DataFrame, # whole objects: object_id, mjd, passband,
     if days_after_trigger is not None:                            # what was known `days_after_trigger` days after the trigger
         known = np.bincount(obj[det.astype(bool)], minlength=n) > 0   # a trigger (first detection) exists
         past = t <= days_after_trigger
-        obj, t, filter_index, flux, err = obj[past], t[past], filter_index[past], flux[past], err[past]
-    f, e, m = _INTERPOLATORS[method](obj, t, filter_index, flux, err, n, grid, max_gap=max_gap)
+        obj, t, filter, flux, err = obj[past], t[past], filter[past], flux[past], err[past]
+    f, e, m = _INTERPOLATORS[method](obj, t, filter, flux, err, n, grid, max_gap=max_gap)
     if days_after_trigger is not None:
         m = m & (grid <= days_after_trigger)[None, :, None]
         f, e = np.where(m, f, np.float32(0)), np.where(m, e, np.float32(0))
@@ -260,7 +231,7 @@ def whole_object_batches(reader:ObservationReader, max_objects:int|None=None):
 
 # %% ../nbs/32_prepare.ipynb #dab826bc
 def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or simulated, either schema)
-                     split:str='train', # 'train' or 'test'
+                     sample:str='train', # 'train' or 'test'
                      classes:Sequence[int]|None=PLASTICC_TRAIN_TARGETS, # codes to keep (on 'test', 99 is added); None: all objects, no labels
                      start:float=-70., step:float=3., n_steps:int=50, # grid: days relative to the trigger
                      method:str='linear', # 'linear', 'binned' or 'gp'
@@ -274,13 +245,13 @@ def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or s
                      days_after_trigger:float|None=None, # only the observations up to this many days after each trigger
                      show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
                     ) -> LightCurves | Path:
-    "Prepared `LightCurves` of the `split` set of the PLAsTiCC files in `directory`, streamed."
-    if classes is not None and split == 'test' and 99 not in classes: classes = tuple(classes) + (99,)   # keep class 99
+    "Prepared `LightCurves` of the `sample` set of the PLAsTiCC files in `directory`, streamed."
+    if classes is not None and sample == 'test' and 99 not in classes: classes = tuple(classes) + (99,)   # keep class 99
     in_parts = save_to is not None and Path(save_to).suffix != '.npz'
     if not load and not in_parts: raise ValueError(f"load=False needs `save_to` to be a directory of parts, got {save_to!r}")
     done = lambda: Path(save_to) if not load else load_light_curves(save_to)
     if save_to is not None and not overwrite and (Path(save_to)/PARTS_MANIFEST if in_parts else Path(save_to)).exists(): return done()
-    lc_paths, meta_path = plasticc_files(directory, split)
+    lc_paths, meta_path = plasticc_files(directory, sample)
     metadata = read_metadata(meta_path)
     reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=metadata, check_complete=max_objects is None,
                                show_progress=show_progress)
@@ -300,7 +271,121 @@ def prepare_plasticc(directory, # a directory with a PLAsTiCC release (real or s
         if save_to is not None: save_light_curves(lcs, save_to)
         return lcs
     if n_prepared == 0: raise ValueError("no object left to prepare (none of the chosen classes, or all windows empty)")
-    writer.close(directory=str(directory), split=split, classes=None if classes is None else [int(c) for c in classes],
+    writer.close(directory=str(directory), sample=sample, classes=None if classes is None else [int(c) for c in classes],
                  start=start, step=step, n_steps=n_steps, method=method, max_gap=max_gap, days_after_trigger=days_after_trigger,
                  n_rows=reader.n_rows, n_read=n_read, n_prepared=n_prepared, dropped=dropped)
     return done()
+
+# %% ../nbs/32_prepare.ipynb #6b057b37
+NIGHT_START = 0.7
+"MJD fraction where a night begins: local noon at Cerro Pachón (UTC-4h43m)."
+
+def _check_observations(obs:pd.DataFrame, n_filters:int):
+    missing = [c for c in OBSERVATION_COLUMNS if c not in obs]
+    if missing: raise ValueError(f"the observations lack the column(s) {missing}; expected {list(OBSERVATION_COLUMNS)}")
+    if len(obs) == 0: raise ValueError("no observations: every object needs at least one")
+    for c in ('mjd', 'flux', 'flux_err'):
+        bad = ~np.isfinite(obs[c].to_numpy(np.float64))
+        if bad.any(): raise ValueError(f"`{c}` is NaN or infinite in {int(bad.sum())} observation(s), e.g. of object "
+                                       f"{obs.object_id.to_numpy()[bad][0]}")
+    if (obs.flux_err.to_numpy() <= 0).any():
+        raise ValueError(f"`flux_err` is not positive for object {obs.object_id.to_numpy()[obs.flux_err.to_numpy() <= 0][0]}")
+    filter = obs.passband.to_numpy()
+    unknown = (filter < 0) | (filter >= n_filters) | (filter != np.round(filter))
+    if unknown.any(): raise ValueError(f"unknown passband {filter[unknown][0]} (object {obs.object_id.to_numpy()[unknown][0]}): "
+                                       f"expected 0..{n_filters - 1}")
+
+def _merge_nights(obj, mjd, filter, flux, err, det):
+    "Observations of one filter in one night merged: inverse-variance weighted flux, its error, mean time, any detection."
+    night = np.floor(mjd - NIGHT_START).astype(np.int64)
+    order = np.lexsort((filter, night, obj))
+    keys = np.stack([obj[order], night[order], filter[order]])
+    starts = np.flatnonzero(np.r_[True, (np.diff(keys, axis=1) != 0).any(axis=0)])
+    sums = lambda x: np.add.reduceat(x[order], starts)
+    w = 1 / err.astype(np.float64) ** 2
+    count = np.diff(np.r_[starts, len(order)])
+    return (obj[order][starts], sums(mjd) / count, filter[order][starts], sums(w * flux) / sums(w), 1 / np.sqrt(sums(w)),
+            np.maximum.reduceat(det[order], starts))
+
+def _time_order(ids, times, filter, flux) -> np.ndarray:
+    "The order by object, then time (ties by filter, then flux); fast when the rows are in that order but for ties, as a release is."
+    step_id, step_time = np.diff(ids), np.diff(times)
+    if not ((step_id > 0) | ((step_id == 0) & (step_time >= 0))).all(): return np.lexsort((flux, filter, times, ids))
+    order, tie = np.arange(len(ids)), (step_id == 0) & (step_time == 0)
+    if tie.any():
+        run = np.cumsum(np.r_[True, ~tie])                               # rows of equal object and time share a run
+        rows = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
+        order[rows] = rows[np.lexsort((flux[rows], filter[rows], run[rows]))]
+    return order
+
+def tokens_from_observations(observations:pd.DataFrame, # object_id, mjd, passband, flux, flux_err, detected
+                             metadata:pd.DataFrame|None=None, # indexed by (or with a column) object_id; `target` needed with `classes`
+                             classes:tuple|None=None, # PLAsTiCC codes in class-index order; None: no labels
+                             window:tuple|None=WINDOW, # (first, last) day relative to the trigger; None: every observation
+                             max_tokens:int|None=MAX_TOKENS, # longer objects: merged by night, then the most recent kept
+                             metadata_names:tuple=FEATURE_NAMES, # the metadata columns the model reads (those present)
+                             filters:tuple=LSST_FILTERS,
+                            ) -> Tokens:
+    "The observation tokens of every object in `observations`."
+    _check_observations(observations, len(filters))
+    ids, times = observations.object_id.to_numpy(np.int64), observations.mjd.to_numpy(np.float64)
+    order = _time_order(ids, times, observations.passband.to_numpy(), observations.flux.to_numpy())
+    ids = ids[order]
+    col = lambda c, dtype=np.float64: observations[c].to_numpy(dtype)[order]
+    mjd, filter, flux, err, det = col('mjd'), col('passband', np.int64), col('flux'), col('flux_err'), col('detected')
+    first = np.r_[True, ids[1:] != ids[:-1]]
+    object_ids, obj = ids[first], np.cumsum(first) - 1
+    n = len(object_ids)
+    trigger = detection_trigger_times(obj, mjd, det, flux, err, n)
+    if window is not None:
+        if not window[0] <= 0 <= window[1]: raise ValueError(f"`window` must hold the trigger (day 0), got {window}")
+        inside = (mjd - trigger[obj] >= window[0]) & (mjd - trigger[obj] <= window[1])
+        obj, mjd, filter, flux, err, det = (a[inside] for a in (obj, mjd, filter, flux, err, det))
+    if max_tokens is not None:
+        if max_tokens < 1: raise ValueError(f"`max_tokens` must be positive, got {max_tokens}")
+        long = (np.bincount(obj, minlength=n) > max_tokens)[obj]
+        if long.any():
+            merged = _merge_nights(*(a[long] for a in (obj, mjd, filter, flux, err, det)))
+            columns = [np.r_[a[~long], m] for a, m in zip((obj, mjd, filter, flux, err, det), merged)]
+            resort = np.lexsort((columns[3], columns[2], columns[1], columns[0]))
+            obj, mjd, filter, flux, err, det = (c[resort] for c in columns)
+        counts = np.bincount(obj, minlength=n)
+        from_end = np.repeat(np.cumsum(counts), counts) - 1 - np.arange(len(obj))
+        recent = from_end < max_tokens
+        obj, mjd, filter, flux, err, det = (a[recent] for a in (obj, mjd, filter, flux, err, det))
+    names, values, labels, class_names = (), None, None, None
+    if metadata is not None:
+        if 'object_id' in metadata.columns: metadata = metadata.set_index('object_id')
+        where = metadata.index.get_indexer(object_ids)
+        if (where < 0).any(): raise ValueError(f"object_id {object_ids[where < 0][0]} has observations but no metadata")
+        meta = metadata.iloc[where]
+        names = tuple(c for c in metadata_names if c in meta)
+        values = meta[list(names)].to_numpy(np.float64)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            raise ValueError(f"metadata `{names[c]}` is NaN or infinite for object {object_ids[r]} ({int(bad.sum())} values)")
+    if classes is not None:
+        if metadata is None or 'target' not in metadata: raise ValueError("labels (`classes`) need metadata with a `target` column")
+        targets = meta.target.to_numpy()
+        keep, labels = class_indices(targets, classes)
+        if not keep.all(): raise ValueError(f"object {object_ids[~keep][0]} is of class {targets[~keep][0]}, not one of {list(classes)}")
+        class_names = tuple(PLASTICC_CLASS_NAMES[c] for c in classes)
+    return Tokens(np.r_[0, np.cumsum(np.bincount(obj, minlength=n))], mjd - trigger[obj], filter, flux, err, det, object_ids,
+                  values, trigger, labels, metadata_names=names, class_names=class_names,
+                  class_codes=None if classes is None else tuple(classes), filters=tuple(filters))
+
+# %% ../nbs/32_prepare.ipynb #845c0ff5
+def tokens_from_light_curves(lcs:LightCurves) -> Tokens:
+    "One token per observed cell of `lcs`, in time order (filters in their order within a time)."
+    n, s, f = lcs.flux.shape
+    times = lcs.times if lcs.times is not None else np.tile(np.arange(s, dtype=np.float32), (n, 1))
+    flux = lcs.flux if lcs.norm_min is None else lcs.flux * (lcs.norm_max - lcs.norm_min)[:, None, None] + lcs.norm_min[:, None, None]
+    weight = lcs.weight if lcs.weight is not None else lcs.mask.astype(np.float32)
+    relative = not np.array_equal(weight[lcs.mask], np.ones(lcs.mask.sum(), np.float32))
+    err = np.where(lcs.mask, 1 / np.sqrt(np.where(lcs.mask, weight, 1)), 1) if relative else np.ones(lcs.flux.shape, np.float32)
+    obj, step, filter = np.nonzero(lcs.mask)
+    return Tokens(np.r_[0, np.cumsum(np.bincount(obj, minlength=n))], times[obj, step], filter, flux[obj, step, filter],
+                  err[obj, step, filter], np.ones(len(obj)), lcs.object_ids, lcs.features, np.zeros(n), lcs.labels,
+                  lcs.source_ids, metadata_names=tuple(lcs.feature_names) if lcs.features is not None else (),
+                  class_names=lcs.class_names, class_codes=lcs.class_codes, filters=lcs.filters)

@@ -7,55 +7,20 @@ from __future__ import annotations
 import numpy as np
 import keras
 from keras import layers, ops
-from .data import LightCurves, balanced_class_weights
+from .data import LightCurves
+from .config import RNNOptions
 from .transformer import ObservedSteps, observed_steps
+from .classifier_inputs import extra_input, classifier_inputs, resolve_class_weights
 
 # %% auto #0
-__all__ = ['extra_inputs', 'extra_input', 'classifier_inputs', 'build_rnn_classifier', 'resolve_class_weights', 'step_labels',
-           'train_rnn_classifier', 'final_probabilities']
-
-# %% ../nbs/20_rnn.ipynb #18d37300
-def extra_inputs(lcs:LightCurves) -> np.ndarray:
-    "Per-object extra inputs `(n_objects, n_extra)`: asinh of the normalisation constants, then `features`."
-    columns = [np.arcsinh(lcs.norm_min), np.arcsinh(lcs.norm_max)] if lcs.is_normalised else []
-    if lcs.features is not None: columns += list(lcs.features.T)
-    return np.stack(columns, axis=1).astype(np.float32) if columns else np.zeros((len(lcs), 0), np.float32)
-
-def extra_input(train_lcs:LightCurves, # training light curves, whose extra inputs set the standardisation
-               ) -> tuple: # the `keras.Input` named 'extra', and its standardised value
-    "A classifier's `extra` input and its value standardised by a `Normalization` layer adapted on `train_lcs`."
-    extra = extra_inputs(train_lcs)
-    if not extra.shape[1]:
-        raise ValueError("`use_extra=True` needs normalised light curves or `features`, and these have neither: "
-                         "pass use_extra=False")
-    normaliser = layers.Normalization(name='extra_normalisation')
-    normaliser.adapt(extra)
-    extra_in = keras.Input((extra.shape[1],), name='extra')
-    return extra_in, normaliser(extra_in)
-
-_INPUT_ARRAYS = {'flux': lambda lcs: lcs.flux, 'mask': lambda lcs: lcs.mask.astype(np.float32), 'extra': extra_inputs}
-
-def classifier_inputs(lcs:LightCurves, # light curves to classify
-                      inputs=('flux', 'mask', 'extra'), # a classifier (`keras.Model`), or the names of the inputs to make
-                     ) -> dict: # input name -> array
-    "The input dictionary of any classifier for `lcs`: 'flux', 'mask' and 'extra', those that `inputs` names."
-    expected = {t.name: tuple(t.shape[1:]) for t in inputs.inputs} if isinstance(inputs, keras.Model) else {}
-    names = list(expected) if expected else list(inputs)
-    unknown = [name for name in names if name not in _INPUT_ARRAYS]
-    if unknown: raise ValueError(f"unknown classifier inputs {unknown}: expected some of {list(_INPUT_ARRAYS)}")
-    arrays = {name: _INPUT_ARRAYS[name](lcs) for name in names}
-    for name, shape in expected.items():
-        if arrays[name].shape[1:] != shape:
-            raise ValueError(f"the model's input {name!r} expects shape {shape} per object, these light curves give "
-                             f"{arrays[name].shape[1:]}")
-    return arrays
+__all__ = ['build_rnn_classifier', 'step_labels', 'train_rnn_classifier']
 
 # %% ../nbs/20_rnn.ipynb #58580d0d
 def build_rnn_classifier(train_lcs:LightCurves, # training light curves (shape, classes, extra-input statistics)
-                         units:int=100, # units of each of the two recurrent layers (RAPID: 100)
-                         cell:str='gru', # 'gru' (RAPID) or 'lstm'
-                         dropout:float=0.2, # dropout rate after each recurrent layer
-                         use_extra:bool=True, # take the per-object `extra` inputs, repeated at every step
+                         units:int=RNNOptions.units, # units of each of the two recurrent layers (RAPID: 100)
+                         cell:str=RNNOptions.cell, # 'gru' (RAPID) or 'lstm'
+                         dropout:float=RNNOptions.dropout, # dropout rate after each recurrent layer
+                         use_extra:bool=RNNOptions.use_extra, # take the per-object `extra` inputs, repeated at every step
                          observed_channels:bool=True, # also feed the per-filter observation mask as input channels
                          bn_momentum:float=0.9, # momentum of the batch-normalisation running statistics
                          name:str='rnn_classifier',
@@ -68,8 +33,8 @@ def build_rnn_classifier(train_lcs:LightCurves, # training light curves (shape, 
     if n_classes is None or n_classes < 2: raise ValueError(f"the training light curves need labels of >= 2 classes, got {n_classes}")
     if not 0 <= dropout < 1: raise ValueError(f"`dropout` must be in [0, 1), got {dropout}")
     flux = keras.Input((n_steps, n_filters), name='flux')
-    observed = keras.Input((n_steps, n_filters), name='mask')
-    inputs = {'flux': flux, 'mask': observed}
+    observed = keras.Input((n_steps, n_filters), name='observed')
+    inputs = {'flux': flux, 'observed': observed}
     step_mask = ObservedSteps(name='observed_steps')(observed)                # (batch, steps)
     channels = [flux, observed] if observed_channels else [flux]
     if use_extra:
@@ -84,19 +49,6 @@ def build_rnn_classifier(train_lcs:LightCurves, # training light curves (shape, 
     return keras.Model(inputs, probs, name=name)
 
 # %% ../nbs/20_rnn.ipynb #82f2cc14
-def resolve_class_weights(class_weights, # 'balanced' (max(count)/count of `labels`), a (n_classes,) array, or None (ones)
-                          labels:np.ndarray|None, # class indices that 'balanced' counts
-                          n_classes:int, # number of classes
-                         ) -> np.ndarray: # one weight per class, (n_classes,)
-    "The class weights that `class_weights` stands for, as an array with one weight per class."
-    if isinstance(class_weights, str):
-        if class_weights != 'balanced': raise ValueError(f"unknown `class_weights` {class_weights!r}: expected 'balanced', an array or None")
-        if labels is None: raise ValueError("'balanced' class weights need labels to count")
-        return balanced_class_weights(labels, n_classes)
-    weights = np.ones(n_classes) if class_weights is None else np.asarray(class_weights, np.float64)
-    if weights.shape != (n_classes,): raise ValueError(f"`class_weights` has shape {weights.shape}, expected ({n_classes},)")
-    return weights
-
 def step_labels(lcs:LightCurves, # light curves with labels
                 class_weights='balanced', # 'balanced' (max(count)/count of these labels), a (K,) array, or None
                 after_trigger_only:bool=False, # count only steps with `times >= 0`
@@ -124,7 +76,7 @@ def train_rnn_classifier(train_lcs:LightCurves, # training light curves, with la
                          learning_rate:float=1e-3, # Adam's learning rate
                          class_weights='balanced', # 'balanced' (from the training labels), a (K,) array, or None
                          after_trigger_only:bool=False, # loss only on steps with `times >= 0`
-                         use_extra:bool=True, # take the per-object `extra` inputs (amplitudes, features)
+                         use_extra:bool=RNNOptions.use_extra, # take the per-object `extra` inputs (amplitudes, features)
                          callbacks:list|None=None, # Keras callbacks passed to `fit`
                          seed:int=0, # seeds initialisation, dropout and shuffling
                          verbose:int=0, # Keras' `fit` verbosity
@@ -150,9 +102,3 @@ def train_rnn_classifier(train_lcs:LightCurves, # training light curves, with la
                         validation_data=validation_data, epochs=epochs, batch_size=batch_size, shuffle=True,
                         callbacks=callbacks, verbose=verbose)
     return model, history
-
-# %% ../nbs/20_rnn.ipynb #27d712f2
-def final_probabilities(model:keras.Model, lcs:LightCurves, batch_size:int=1024) -> np.ndarray:
-    "Class probabilities `(n_objects, n_classes)` of any classifier: an RNN's at its last time step."
-    probs = np.asarray(model.predict(classifier_inputs(lcs, model), batch_size=batch_size, verbose=0))
-    return probs[:, -1] if probs.ndim == 3 else probs

@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from fastcore.script import call_parse, Param
-from .cli import command_line_tool, report_outputs, progress, verbose_help
+from .cli import command_line_tool, report_outputs, progress, verbose_help, options_of
 from .data import (LSST_FILTERS, LSST_WAVELENGTHS_NM, PLASTICC_TRAIN_COUNTS, PLASTICC_TRAIN_TARGETS,
                                  PLASTICC_TEST_COUNTS, UNBLINDED_CLASS_99, GALACTIC_TARGETS, challenge_target)
 from .plasticc import LIGHT_CURVE_COLUMNS, METADATA_COLUMNS
 
 # %% auto #0
 __all__ = ['LSST_DEPTHS', 'EXTINCTION_R', 'FILTER_FREQUENCY', 'DDF_FIELDS', 'SURVEY_START', 'SEASON_DAYS', 'N_SEASONS',
-           'ZERO_POINT', 'PEAK_MARGIN', 'DETECTION_R50', 'SPECTROSCOPIC_R50', 'GALACTIC_SCALE_B', 'SPLIT_DEFAULTS',
+           'ZERO_POINT', 'PEAK_MARGIN', 'DETECTION_R50', 'SPECTROSCOPIC_R50', 'GALACTIC_SCALE_B', 'SAMPLE_DEFAULTS',
            'MIN_DETECTIONS', 'distance_modulus', 'equatorial_to_galactic', 'planck_ratio', 'lsst_bandpasses',
-           'blackbody_band_flux', 'class_counts', 'selection_probability', 'simulate_plasticc', 'plasticc_file_names',
+           'blackbody_filter_flux', 'class_counts', 'selection_probability', 'simulate_plasticc', 'plasticc_file_names',
            'write_plasticc', 'simulate_plasticc_files', 'simulate_plasticc_cli']
 
 # %% ../nbs/31_simulate.ipynb #7d26bbdc
@@ -102,8 +102,8 @@ def _log_band_table():
                      for wavelength, response in lsst_bandpasses()], -1)
 
 # %% ../nbs/31_simulate.ipynb #4691aae3
-def blackbody_band_flux(temperature, # blackbody temperature(s), K (316 K to 316,000 K)
-                        passband, # LSST filter index(es) 0-5 (u g r i z y), broadcast against `temperature`
+def blackbody_filter_flux(temperature, # blackbody temperature(s), K (316 K to 316,000 K)
+                        filter, # LSST filter index(es) 0-5 (u g r i z y), broadcast against `temperature`
                        ) -> np.ndarray: # band-averaged B_nu, in the units of `planck_ratio`'s `nu^3 / (exp(h nu / k T) - 1)`
     "AB synthetic photometry of a blackbody through the LSST bandpasses, interpolated in log T from a cached table."
     table = _log_band_table()
@@ -113,8 +113,8 @@ def blackbody_band_flux(temperature, # blackbody temperature(s), K (316 K to 316
         raise ValueError(f"temperatures must be finite and between {10 ** _LOG_T[0]:.0f} K and {10 ** _LOG_T[-1]:.0f} K, got {bad[:5]}")
     i = np.minimum(x.astype(np.int64), len(_LOG_T) - 2)
     w = x - i
-    passband = np.asarray(passband)
-    return 10 ** (table[i, passband] * (1 - w) + table[i + 1, passband] * w)
+    filter = np.asarray(filter)
+    return 10 ** (table[i, filter] * (1 - w) + table[i + 1, filter] * w)
 
 # %% ../nbs/31_simulate.ipynb #c6b7a3f3
 def _apportion(n, shares, at_least_one):
@@ -130,20 +130,20 @@ def _apportion(n, shares, at_least_one):
 # %% ../nbs/31_simulate.ipynb #eea6a421
 def class_counts(n_objects:int, # objects in the set
                  frac_unknown:float|None=None, # share of class 99 (991-994); None: the split's (0 for 'train')
-                 split:str='train', # 'train': training proportions; 'test': test proportions
+                 sample:str='train', # 'train': training proportions; 'test': test proportions
                 ) -> dict: # true_target code -> number of objects
     "Objects per class in PLAsTiCC's training or test proportions, with `frac_unknown` of class 99 if given."
     if n_objects < 1: raise ValueError(f"`n_objects` must be positive, got {n_objects}")
-    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if sample not in ('train', 'test'): raise ValueError(f"sample must be 'train' or 'test', got {sample!r}")
     if frac_unknown is not None and not 0 <= frac_unknown < 1: raise ValueError(f"`frac_unknown` must be in [0, 1), got {frac_unknown}")
     unknown = list(UNBLINDED_CLASS_99)
-    if split == 'test' and frac_unknown is None:
+    if sample == 'test' and frac_unknown is None:
         targets = list(PLASTICC_TRAIN_TARGETS) + unknown
         counts = _apportion(n_objects, [PLASTICC_TEST_COUNTS[t] for t in targets], n_objects >= len(targets))
         return {int(t): int(c) for t, c in zip(targets, counts) if c}
     n_unknown = int(round(n_objects * (frac_unknown or 0.0)))
     n_known = n_objects - n_unknown
-    proportions = PLASTICC_TRAIN_COUNTS if split == 'train' else PLASTICC_TEST_COUNTS
+    proportions = PLASTICC_TRAIN_COUNTS if sample == 'train' else PLASTICC_TEST_COUNTS
     known = _apportion(n_known, [proportions[t] for t in PLASTICC_TRAIN_TARGETS], n_known >= len(PLASTICC_TRAIN_TARGETS))
     out = {int(t): int(c) for t, c in zip(PLASTICC_TRAIN_TARGETS, known) if c}
     if n_unknown:
@@ -179,14 +179,14 @@ def _class_value(true_target, key, index=0):
         if key in par: out[true_target == t] = np.atleast_1d(par[key])[index]
     return out
 
-def _redshifted_band_flux(temperature, z, filter_index):
+def _redshifted_band_flux(temperature, z, filter):
     "Observed band flux of a blackbody of rest-frame `temperature` at redshift `z`: (1 + z)^4 B_nu(T / (1 + z)), in the band."
-    return (1 + z) ** 4 * blackbody_band_flux(temperature / (1 + z), filter_index)
+    return (1 + z) ** 4 * blackbody_filter_flux(temperature / (1 + z), filter)
 
 def _peak_r_mag(true_target, M, z):
     "Peak apparent r magnitude: distance modulus plus the K-correction of the class's peak blackbody (none for AGN)."
     T_peak = np.where(true_target == 88, 1e4, _class_value(true_target, 'T'))
-    k_flux = np.where(true_target == 88, 1.0, _redshifted_band_flux(T_peak, z, 2) / blackbody_band_flux(T_peak, 2))
+    k_flux = np.where(true_target == 88, 1.0, _redshifted_band_flux(T_peak, z, 2) / blackbody_filter_flux(T_peak, 2))
     return M + distance_modulus(z) - 2.5 * np.log10(k_flux)
 
 _dV_dz = _COMOVING_MPC ** 2 * _inv_E / (1 + _Z_GRID)      # objects per unit redshift at a constant rate per comoving volume and rest-frame time
@@ -312,7 +312,7 @@ def _season_start(ra):
     return SURVEY_START + ra / 360 * (365.25 - SEASON_DAYS)
 
 def _draw_visits(rng, P):
-    "Visits of every object: object index, mjd and passband arrays, sorted by object then mjd."
+    "Visits of every object: object index, mjd and filter arrays, sorted by object then mjd."
     n = len(P['ddf'])
     ddf = P['ddf']
     n_nights = rng.poisson(np.where(ddf, 100, 48))
@@ -326,11 +326,11 @@ def _draw_visits(rng, P):
     visit_night = np.repeat(night, reps)
     k = np.arange(len(obj)) - np.repeat(np.cumsum(reps) - reps, reps)       # visit number within the night
     first_filter = np.repeat(rng.choice(6, len(night_obj), p=FILTER_FREQUENCY), reps)
-    filter_index = np.where(ddf[obj], rng.choice(6, len(obj), p=FILTER_FREQUENCY),
+    filter = np.where(ddf[obj], rng.choice(6, len(obj), p=FILTER_FREQUENCY),
                     np.where(k == 0, first_filter, np.clip(first_filter + rng.integers(-1, 2, len(obj)), 0, 5)))
     mjd = (visit_night + 0.021 * k + rng.uniform(0, 0.002, len(obj))).round(4)
     order = np.lexsort((mjd, obj))
-    return obj[order], mjd[order], filter_index[order].astype(np.int64)
+    return obj[order], mjd[order], filter[order].astype(np.int64)
 
 def _draw_peaks(rng, P, in_season):
     "Peak mjd of every object: uniform from `PEAK_MARGIN` days before its first season to the end of its last; `in_season`: inside a season."
@@ -346,7 +346,7 @@ def _bazin_peaked(tau, rise, fall):
     def f(t): return np.exp(-np.clip(t, -50 * rise, None) / fall) / (1 + np.exp(-np.clip(t, -50 * rise, 50 * fall) / rise))
     return f(tau + t_max) / f(t_max)
 
-def _transient(P, o, mjd, filter_index):
+def _transient(P, o, mjd, filter):
     t = P['true_target'][o]
     z = P['true_z'][o]
     tau = (mjd - P['peak'][o]) / (1 + z)
@@ -354,57 +354,57 @@ def _transient(P, o, mjd, filter_index):
     ii = t == 42                                            # SN II: plateau, then a drop to the radioactive tail
     shape[ii] = _bazin_peaked(tau[ii], P['rise'][o][ii], P['fall'][o][ii]) * (0.15 + 0.85 / (1 + np.exp((tau[ii] - P['plateau'][o][ii]) / 4)))
     ia = t == 90                                            # SN Ia: secondary maximum in i, z, y
-    shape[ia] += np.array([0, 0, 0.1, 0.5, 0.55, 0.5])[filter_index[ia]] * 0.35 * np.exp(-0.5 * ((tau[ia] - 28) / 7) ** 2) / (1 + np.exp(-np.clip(tau[ia], -50, 50)))
+    shape[ia] += np.array([0, 0, 0.1, 0.5, 0.55, 0.5])[filter[ia]] * 0.35 * np.exp(-0.5 * ((tau[ia] - 28) / 7) ** 2) / (1 + np.exp(-np.clip(tau[ia], -50, 50)))
     T = P['T_late'][o] + (P['T_peak'][o] - P['T_late'][o]) * np.exp(-np.maximum(tau, 0) / P['T_time'][o])
-    colour = _redshifted_band_flux(T, z, filter_index) / blackbody_band_flux(T, 2)    # the shape is the rest-frame r light curve
+    colour = _redshifted_band_flux(T, z, filter) / blackbody_filter_flux(T, 2)    # the shape is the rest-frame r light curve
     return _flux(P['M'][o] + P['true_distmod'][o]) * shape * colour
 
-def _star_flux(P, o, filter_index):
-    "Quiescent flux of a star in each filter_index: r magnitude `base_mag` and a blackbody colour."
-    return _flux(P['base_mag'][o]) * blackbody_band_flux(P['T_star'][o], filter_index) / blackbody_band_flux(P['T_star'][o], 2)
+def _star_flux(P, o, filter):
+    "Quiescent flux of a star in each filter: r magnitude `base_mag` and a blackbody colour."
+    return _flux(P['base_mag'][o]) * blackbody_filter_flux(P['T_star'][o], filter) / blackbody_filter_flux(P['T_star'][o], 2)
 
-def _eclipsing(P, o, mjd, filter_index):
+def _eclipsing(P, o, mjd, filter):
     phase = ((mjd - P['peak'][o]) / P['period'][o] + P['phase'][o]) % 1
     d1 = (phase + 0.5) % 1 - 0.5
     d2 = phase - 0.5
-    colour = (_WAVELENGTHS[2] / _WAVELENGTHS[filter_index]) ** 0.3     # deeper eclipses in blue
+    colour = (_WAVELENGTHS[2] / _WAVELENGTHS[filter]) ** 0.3     # deeper eclipses in blue
     w = P['width'][o]
     dip = P['amplitude'][o] * np.exp(-0.5 * (d1 / w) ** 2) + P['depth2'][o] * colour * np.exp(-0.5 * (d2 / w) ** 2)
-    return -_star_flux(P, o, filter_index) * np.minimum(dip * colour, 0.95)
+    return -_star_flux(P, o, filter) * np.minimum(dip * colour, 0.95)
 
-def _rr_lyrae(P, o, mjd, filter_index):
+def _rr_lyrae(P, o, mjd, filter):
     phase = ((mjd - P['peak'][o]) / P['period'][o] + P['phase'][o]) % 1
     saw = np.where(phase < 0.15, phase / 0.15, 1 - (phase - 0.15) / 0.85)   # quick rise, slow decline
-    amp = P['amplitude'][o] * (_WAVELENGTHS[1] / _WAVELENGTHS[filter_index])
-    return _star_flux(P, o, filter_index) * (10 ** (0.4 * amp * (saw - 0.5)) - 1)
+    amp = P['amplitude'][o] * (_WAVELENGTHS[1] / _WAVELENGTHS[filter])
+    return _star_flux(P, o, filter) * (10 ** (0.4 * amp * (saw - 0.5)) - 1)
 
-def _mira(P, o, mjd, filter_index):
+def _mira(P, o, mjd, filter):
     phase = (mjd - P['peak'][o]) / P['period'][o]
-    amp = P['amplitude'][o] * (_WAVELENGTHS[1] / _WAVELENGTHS[filter_index]) ** 1.5
-    return _star_flux(P, o, filter_index) * (10 ** (0.4 * amp / 2 * np.cos(2 * np.pi * phase)) - 1)
+    amp = P['amplitude'][o] * (_WAVELENGTHS[1] / _WAVELENGTHS[filter]) ** 1.5
+    return _star_flux(P, o, filter) * (10 ** (0.4 * amp / 2 * np.cos(2 * np.pi * phase)) - 1)
 
-def _flare(P, o, mjd, filter_index):
+def _flare(P, o, mjd, filter):
     "M-dwarf flare: an instant rise and an exponential decay of 20 minutes to 2 hours, a 10^4 K blackbody, g magnitude `amplitude`."
     dt = mjd - P['peak'][o]
     decay = np.where(dt >= 0, np.exp(-np.maximum(dt, 0) / P['period_flare'][o]), 0.0)
-    return _flux(P['amplitude'][o]) * blackbody_band_flux(1e4, filter_index) / blackbody_band_flux(1e4, 1) * decay
+    return _flux(P['amplitude'][o]) * blackbody_filter_flux(1e4, filter) / blackbody_filter_flux(1e4, 1) * decay
 
 def _paczynski(u):
     return (u ** 2 + 2) / (u * np.sqrt(u ** 2 + 4))
 
-def _microlens(P, o, mjd, filter_index):
-    "Point-lens magnification (symmetric in time, the same in every filter_index); 991: a second lens."
+def _microlens(P, o, mjd, filter):
+    "Point-lens magnification (symmetric in time, the same in every filter); 991: a second lens."
     tE, u0 = P['period'][o], P['amplitude'][o]
     A = _paczynski(np.sqrt(u0 ** 2 + ((mjd - P['peak'][o]) / tE) ** 2))
     binary = P['true_target'][o] == 991
     t2 = P['peak'][o] + P['width'][o] * tE
     A2 = _paczynski(np.sqrt((u0 * 0.5) ** 2 + ((mjd - t2) / (0.3 * tE)) ** 2))
     A = np.where(binary, A + A2 - 1, A)
-    return _star_flux(P, o, filter_index) * (A - 1)
+    return _star_flux(P, o, filter) * (A - 1)
 
-def _agn(P, o, mjd, filter_index, rng, stochastic=True):
+def _agn(P, o, mjd, filter, rng, stochastic=True):
     "AGN: a damped random walk in magnitude, common to all filters and larger in blue, around the mean flux."
-    mean_flux = _flux(P['M'][o] + P['true_distmod'][o]) * (_WAVELENGTHS[filter_index] / _WAVELENGTHS[2]) ** 0.5
+    mean_flux = _flux(P['M'][o] + P['true_distmod'][o]) * (_WAVELENGTHS[filter] / _WAVELENGTHS[2]) ** 0.5
     if not stochastic or not len(o): return np.zeros(len(o))
     x = np.zeros(len(o))
     starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
@@ -418,31 +418,31 @@ def _agn(P, o, mjd, filter_index, rng, stochastic=True):
         i = by_pos[bounds[k]:bounds[k + 1]]
         decay = np.exp(-(mjd[i] - mjd[i - 1]) / tau[i])
         x[i] = x[i - 1] * decay + sigma[i] * np.sqrt(1 - decay ** 2) * noise[i]
-    amp = (_WAVELENGTHS[1] / _WAVELENGTHS[filter_index]) ** 0.7
+    amp = (_WAVELENGTHS[1] / _WAVELENGTHS[filter]) ** 0.7
     return mean_flux * (10 ** (-0.4 * amp * x) - 1)
 
 _KINDS = {**{t: _transient for t in _TRANSIENTS}, 16: _eclipsing, 92: _rr_lyrae, 53: _mira, 65: _flare,
           6: _microlens, 991: _microlens}
 
-def _model_flux(P, obj, mjd, filter_index, rng, stochastic=True):
+def _model_flux(P, obj, mjd, filter, rng, stochastic=True):
     "Noiseless flux of every row, extinguished by the Milky Way."
     flux = np.zeros(len(obj))
     target = P['true_target'][obj]
     for t in np.unique(target):
         rows = np.flatnonzero(target == t)
-        if t == 88: flux[rows] = _agn(P, obj[rows], mjd[rows], filter_index[rows], rng, stochastic)
-        else: flux[rows] = _KINDS[int(t)](P, obj[rows], mjd[rows], filter_index[rows])
-    return flux * 10 ** (-0.4 * EXTINCTION_R[filter_index] * P['mwebv'][obj])
+        if t == 88: flux[rows] = _agn(P, obj[rows], mjd[rows], filter[rows], rng, stochastic)
+        else: flux[rows] = _KINDS[int(t)](P, obj[rows], mjd[rows], filter[rows])
+    return flux * 10 ** (-0.4 * EXTINCTION_R[filter] * P['mwebv'][obj])
 
 # %% ../nbs/31_simulate.ipynb #5868130d
-SPLIT_DEFAULTS = {'train': dict(frac_unknown=0.0, ddf_fraction=0.25, spectroscopic=True),
+SAMPLE_DEFAULTS = {'train': dict(frac_unknown=0.0, ddf_fraction=0.25, spectroscopic=True),
                   'test': dict(frac_unknown=None, ddf_fraction=0.05, spectroscopic=False)}
 "The fraction of class 99 (None: PLAsTiCC's test proportions), of deep-drilling-field objects and the selection of each split, unless given."
 
-def _split_default(name):
-    "The help text of a setting of `SPLIT_DEFAULTS`."
-    return ', '.join(f"{'PLAsTiCC proportions' if defaults[name] is None else defaults[name]} {split}"
-                     for split, defaults in SPLIT_DEFAULTS.items())
+def _sample_default(name):
+    "The help text of a setting of `SAMPLE_DEFAULTS`."
+    return ', '.join(f"{'PLAsTiCC proportions' if defaults[name] is None else defaults[name]} {sample}"
+                     for sample, defaults in SAMPLE_DEFAULTS.items())
 
 MIN_DETECTIONS = 2
 "An object enters a set only if at least this many of its observations are detections: PLAsTiCC's trigger (Kessler et al. 2019)."
@@ -451,26 +451,26 @@ def _simulate_objects(rng, true_target:np.ndarray, ddf_fraction:float, spectrosc
     "Light curves and metadata of objects of classes `true_target`, their `object_id` the index 0 .. n-1."
     n_objects = len(true_target)
     P = _draw_objects(rng, true_target, ddf_fraction, spectroscopic)
-    obj, mjd, filter_index = _draw_visits(rng, P)
+    obj, mjd, filter = _draw_visits(rng, P)
     P['peak'] = _draw_peaks(rng, P, in_season=spectroscopic)
     flare = true_target == 65
     P['period_flare'] = np.where(flare, rng.uniform(0.015, 0.08, n_objects), np.nan)
     starts = np.r_[0, np.cumsum(np.bincount(obj, minlength=n_objects))[:-1]]
     P['peak'] = np.where(flare, mjd[starts + (rng.random(n_objects) * np.bincount(obj, minlength=n_objects)).astype(int)]
                          - rng.uniform(0.002, 0.04, n_objects), P['peak'])
-    true_flux = _model_flux(P, obj, mjd, filter_index, rng)
+    true_flux = _model_flux(P, obj, mjd, filter, rng)
     flare_rows = flare[obj]                                   # a second, random flare on the same star
     second = P['peak'] + rng.uniform(-300, 300, n_objects)
     P2 = {**P, 'peak': second}
-    true_flux[flare_rows] += _model_flux(P2, obj[flare_rows], mjd[flare_rows], filter_index[flare_rows], rng)
+    true_flux[flare_rows] += _model_flux(P2, obj[flare_rows], mjd[flare_rows], filter[flare_rows], rng)
     # noise: sky from the depth of each visit, plus the source's Poisson noise
-    depth = LSST_DEPTHS[filter_index] + np.where(P['ddf'][obj], 0.7, 0.0) + rng.normal(0, 0.25, len(obj))
+    depth = LSST_DEPTHS[filter] + np.where(P['ddf'][obj], 0.7, 0.0) + rng.normal(0, 0.25, len(obj))
     sky = _flux(depth) / 5
     flux_err = np.sqrt(sky ** 2 + 0.05 * np.abs(true_flux) + (0.003 * true_flux) ** 2)
     flux = true_flux + flux_err * rng.normal(0, 1, len(obj))
     snr = flux / flux_err
     detected = rng.random(len(obj)) < 1 / (1 + np.exp(-3 * np.clip(np.abs(snr) - 5, -50, 50)))   # difference imaging: either sign
-    light_curves = pd.DataFrame({'object_id': obj, 'mjd': mjd, 'passband': filter_index,
+    light_curves = pd.DataFrame({'object_id': obj, 'mjd': mjd, 'passband': filter,
                                  'flux': flux.round(6), 'flux_err': flux_err.round(6), 'detected': detected.astype(np.int64)})
     peak_rows = np.repeat(np.arange(n_objects), 6)
     tflux = _model_flux(P, peak_rows, P['peak'][peak_rows], np.tile(np.arange(6), n_objects), rng, stochastic=False)
@@ -499,22 +499,22 @@ def _passing(light_curves:pd.DataFrame, meta:pd.DataFrame, needed:dict, min_dete
     return keep
 
 def simulate_plasticc(n_objects:int=7848, # number of objects
-                      split:str='train', # 'train' (14 classes) or 'test' (adds class 99)
+                      sample:str='train', # 'train' (14 classes) or 'test' (adds class 99)
                       seed:int=0, # random seed: the same seed gives the same files
-                      frac_unknown:float|None=None, # fraction of class 99 objects (default: `SPLIT_DEFAULTS`)
-                      ddf_fraction:float|None=None, # fraction in deep-drilling fields (default: `SPLIT_DEFAULTS`)
+                      frac_unknown:float|None=None, # fraction of class 99 objects (default: `SAMPLE_DEFAULTS`)
+                      ddf_fraction:float|None=None, # fraction in deep-drilling fields (default: `SAMPLE_DEFAULTS`)
                       first_object_id:int=615, # object ids start here and increase
-                      spectroscopic:bool|None=None, # spectroscopic selection, peaks in season (default: `SPLIT_DEFAULTS`)
+                      spectroscopic:bool|None=None, # spectroscopic selection, peaks in season (default: `SAMPLE_DEFAULTS`)
                       min_detections:int=MIN_DETECTIONS, # keep only objects with at least this many detections (0: all)
                      ) -> tuple[pd.DataFrame, pd.DataFrame]: # light curves, metadata
     "Simulate PLAsTiCC-like light curves and metadata of `n_objects` objects that pass the detection trigger."
-    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    frac_unknown = SPLIT_DEFAULTS[split]['frac_unknown'] if frac_unknown is None else frac_unknown
-    if split == 'train' and frac_unknown: raise ValueError("class 99 exists only in the test set: use split='test'")
-    ddf_fraction = SPLIT_DEFAULTS[split]['ddf_fraction'] if ddf_fraction is None else ddf_fraction
-    spectroscopic = SPLIT_DEFAULTS[split]['spectroscopic'] if spectroscopic is None else spectroscopic
+    if sample not in ('train', 'test'): raise ValueError(f"sample must be 'train' or 'test', got {sample!r}")
+    frac_unknown = SAMPLE_DEFAULTS[sample]['frac_unknown'] if frac_unknown is None else frac_unknown
+    if sample == 'train' and frac_unknown: raise ValueError("class 99 exists only in the test set: use sample='test'")
+    ddf_fraction = SAMPLE_DEFAULTS[sample]['ddf_fraction'] if ddf_fraction is None else ddf_fraction
+    spectroscopic = SAMPLE_DEFAULTS[sample]['spectroscopic'] if spectroscopic is None else spectroscopic
     rng = np.random.default_rng(seed)
-    needed = class_counts(n_objects, frac_unknown, split)
+    needed = class_counts(n_objects, frac_unknown, sample)
     parts, offset = [], 0
     for _ in range(20):                                       # rounds of candidates, until every class is full
         if not any(needed.values()): break
@@ -541,17 +541,17 @@ def simulate_plasticc(n_objects:int=7848, # number of objects
     return light_curves, meta
 
 # %% ../nbs/31_simulate.ipynb #5748405c
-def plasticc_file_names(schema:str='kaggle', split:str='train', n_files:int=1, gzip:bool=False) -> tuple[list[str], str]:
-    "File names (light curves, metadata) of a release for `split`, as the real releases name them."
+def plasticc_file_names(schema:str='kaggle', sample:str='train', n_files:int=1, gzip:bool=False) -> tuple[list[str], str]:
+    "File names (light curves, metadata) of a release for `sample`, as the real releases name them."
     if schema not in LIGHT_CURVE_COLUMNS: raise ValueError(f"schema must be 'kaggle' or 'unblinded', got {schema!r}")
-    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    if split == 'train' and n_files != 1: raise ValueError(f"the training light curves are one file, got n_files={n_files}")
+    if sample not in ('train', 'test'): raise ValueError(f"sample must be 'train' or 'test', got {sample!r}")
+    if sample == 'train' and n_files != 1: raise ValueError(f"the training light curves are one file, got n_files={n_files}")
     gz = '.gz' if gzip else ''
     if schema == 'kaggle':
-        if split == 'train': return [f'training_set.csv{gz}'], f'training_set_metadata.csv{gz}'
+        if sample == 'train': return [f'training_set.csv{gz}'], f'training_set_metadata.csv{gz}'
         lcs = [f'test_set.csv{gz}'] if n_files == 1 else [f'test_set_batch{i + 1}.csv{gz}' for i in range(n_files)]
         return lcs, f'test_set_metadata.csv{gz}'
-    if split == 'train': return [f'plasticc_train_lightcurves.csv{gz}'], f'plasticc_train_metadata.csv{gz}'
+    if sample == 'train': return [f'plasticc_train_lightcurves.csv{gz}'], f'plasticc_train_metadata.csv{gz}'
     return [f'plasticc_test_lightcurves_{i + 1:02d}.csv{gz}' for i in range(n_files)], f'plasticc_test_metadata.csv{gz}'
 
 def _write_csv(df, path, append):
@@ -563,7 +563,7 @@ def write_plasticc(directory, # where to write
                    light_curves:pd.DataFrame, # from `simulate_plasticc`
                    metadata:pd.DataFrame, # from `simulate_plasticc`
                    schema:str='kaggle', # 'kaggle' or 'unblinded'
-                   split:str='train', # 'train' or 'test'
+                   sample:str='train', # 'train' or 'test'
                    gzip:bool=False, # gzip-compress the files
                    n_files:int=1, # split the test light curves into this many files, by object
                    file_index:int|None=None, # write only into light-curve file number `file_index` (0-based)
@@ -572,10 +572,10 @@ def write_plasticc(directory, # where to write
                   ) -> tuple[list[Path], Path]: # light-curve files, metadata file
     "Write simulated light curves and metadata in the files and columns of a PLAsTiCC release."
     directory = Path(directory); directory.mkdir(parents=True, exist_ok=True)
-    lc_names, meta_name = plasticc_file_names(schema, split, n_files, gzip)
+    lc_names, meta_name = plasticc_file_names(schema, sample, n_files, gzip)
     lc_cols = LIGHT_CURVE_COLUMNS[schema]
     lc = light_curves.rename(columns={'detected': lc_cols[-1]})[list(lc_cols)]
-    meta_cols = [c for c in METADATA_COLUMNS[schema] if not (schema == 'kaggle' and split == 'test' and c == 'target')]
+    meta_cols = [c for c in METADATA_COLUMNS[schema] if not (schema == 'kaggle' and sample == 'test' and c == 'target')]
     meta = metadata.rename(columns={'ddf': 'ddf_bool'} if schema == 'unblinded' else {})[meta_cols]
     paths = [directory/n for n in lc_names]
     if file_index is not None: _write_csv(lc, paths[file_index], append)
@@ -590,32 +590,32 @@ def write_plasticc(directory, # where to write
 # %% ../nbs/31_simulate.ipynb #9408e080
 def simulate_plasticc_files(directory, # where to write
                             n_objects:int=7848, # number of objects
-                            split:str='train', # 'train' or 'test'
+                            sample:str='train', # 'train' or 'test'
                             schema:str='kaggle', # 'kaggle' or 'unblinded'
                             gzip:bool=False, # gzip-compress the files
                             seed:int=0, # random seed
                             n_files:int=1, # number of test light-curve files
-                            frac_unknown:float|None=None, # fraction of class 99 in the test set (default: `SPLIT_DEFAULTS`)
-                            ddf_fraction:float|None=None, # fraction of DDF objects (default: `SPLIT_DEFAULTS`)
+                            frac_unknown:float|None=None, # fraction of class 99 in the test set (default: `SAMPLE_DEFAULTS`)
+                            ddf_fraction:float|None=None, # fraction of DDF objects (default: `SAMPLE_DEFAULTS`)
                             batch_objects:int=20000, # objects simulated at a time (bounds the memory)
-                            spectroscopic:bool|None=None, # spectroscopic selection (default: `SPLIT_DEFAULTS`)
+                            spectroscopic:bool|None=None, # spectroscopic selection (default: `SAMPLE_DEFAULTS`)
                             show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
                            ) -> tuple[list[Path], Path]: # light-curve files, metadata file
     "Simulate a PLAsTiCC-like set and write it in the files of a release, batch by batch."
-    plasticc_file_names(schema, split, n_files, gzip)           # validates the arguments early
+    plasticc_file_names(schema, sample, n_files, gzip)           # validates the arguments early
     if n_objects < n_files: raise ValueError(f"cannot spread {n_objects} objects over {n_files} files")
-    first_id = 615 if split == 'train' else 1_000_000
+    first_id = 615 if sample == 'train' else 1_000_000
     sizes = [int(round((i + 1) * n_objects / n_files)) - int(round(i * n_objects / n_files)) for i in range(n_files)]
     batch = 0
-    with progress(total=n_objects, desc=f'simulating {split}', unit='obj', enabled=show_progress) as bar:
+    with progress(total=n_objects, desc=f'simulating {sample}', unit='obj', enabled=show_progress) as bar:
         for file_index, size in enumerate(sizes):
             for start in range(0, size, batch_objects):
                 n = min(batch_objects, size - start)
-                lcs, meta = simulate_plasticc(n, split, seed=np.random.SeedSequence([seed, batch]).generate_state(1)[0],
+                lcs, meta = simulate_plasticc(n, sample, seed=np.random.SeedSequence([seed, batch]).generate_state(1)[0],
                                               frac_unknown=frac_unknown, ddf_fraction=ddf_fraction, first_object_id=first_id,
                                               spectroscopic=spectroscopic)
                 first_id = int(meta.object_id.iloc[-1]) + 1
-                paths = write_plasticc(directory, lcs, meta, schema, split, gzip, n_files, file_index=file_index,
+                paths = write_plasticc(directory, lcs, meta, schema, sample, gzip, n_files, file_index=file_index,
                                        append=start > 0, append_metadata=batch > 0)
                 batch += 1
                 bar.update(n)
@@ -623,18 +623,10 @@ def simulate_plasticc_files(directory, # where to write
 
 @command_line_tool
 @call_parse
-def simulate_plasticc_cli(directory:str, # output directory
-                          n_objects:int=7848, # number of objects
-                          split:str='train', # 'train' or 'test'
-                          schema:str='kaggle', # 'kaggle' or 'unblinded'
-                          gzip:bool=False, # gzip-compress the files
-                          seed:int=0, # random seed
-                          n_files:int=1, # number of test light-curve files
-                          frac_unknown:Param(f"fraction of class 99 (default: {_split_default('frac_unknown')})", float)=None,
-                          ddf_fraction:Param(f"fraction of DDF objects (default: {_split_default('ddf_fraction')})", float)=None,
-                          verbose:Param(verbose_help("0: only the last line, 1: progress bar"), int)=1,
-                         ):
+@options_of(simulate_plasticc_files, exclude=('batch_objects', 'spectroscopic', 'show_progress'),
+            frac_unknown=f"fraction of class 99 (default: {_sample_default('frac_unknown')})",
+            ddf_fraction=f"fraction of DDF objects (default: {_sample_default('ddf_fraction')})")
+def simulate_plasticc_cli(*, verbose:Param(verbose_help("0: only the last line, 1: progress bar"), int)=1, **options):
     "Simulate PLAsTiCC-like light curves and metadata in the files and columns of the Kaggle or unblinded release."
-    lc_paths, meta_path = simulate_plasticc_files(directory, n_objects, split, schema, gzip, seed, n_files,
-                                                  frac_unknown, ddf_fraction, show_progress=None if verbose else False)
-    report_outputs(directory, f"{len(lc_paths)} light-curve file(s) and {Path(meta_path).name}")
+    lc_paths, meta_path = simulate_plasticc_files(**options, show_progress=None if verbose else False)
+    report_outputs(options['directory'], f"{len(lc_paths)} light-curve file(s) and {Path(meta_path).name}")

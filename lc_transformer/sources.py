@@ -6,12 +6,20 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
-from .data import LightCurves, PARTS_MANIFEST, load_light_curves, observed_until, select_objects
-from .bazin import BUILTIN_BAZIN, builtin_bazin_directory, load_test_data
-from .prepare import prepare_plasticc
+import pandas as pd
+from .data import LightCurves, PARTS_MANIFEST, PLASTICC_TRAIN_TARGETS, load_light_curves, BUILTIN_BAZIN
+from .tokens import Tokens, WINDOW, MAX_TOKENS
+from .observations import ObservationSet
+from .config import GridConfig, TokenData
+from .bazin import builtin_bazin_directory, load_test_data
+from .plasticc import ObservationReader, read_metadata, plasticc_files
+from .prepare import (prepare_plasticc, prepare_batch, finish, whole_object_batches, tokens_from_observations,
+                                    tokens_from_light_curves)
+from .features import object_features
 
 # %% auto #0
-__all__ = ['SOURCE_KINDS', 'source_path', 'source_kind', 'load_dataset', 'truncation_for']
+__all__ = ['SOURCE_KINDS', 'source_path', 'source_kind', 'load_dataset', 'truncation_for', 'load_tokens', 'light_curves_of',
+           'features_of', 'tokens_of']
 
 # %% ../nbs/34_sources.ipynb #cd2a77b1
 SOURCE_KINDS = (f"a Bazin test-data directory, a PLAsTiCC directory, a .npz file or part directory of prepared light "
@@ -39,9 +47,47 @@ def load_dataset(source, # `.npz` file, part directory, Bazin test-data director
 # %% ../nbs/34_sources.ipynb #2306a8b2
 def truncation_for(source): # the data source the light curves were read from (see `load_dataset`)
     "The `truncate(lcs, days)` of early classification for light curves read from `source`."
-    if source_kind(source) != 'plasticc': return observed_until
+    if source_kind(source) != 'plasticc': return LightCurves.until
     def truncate(lcs:LightCurves, days:float) -> LightCurves:
         "The objects of `lcs` prepared again from their raw observations up to `days` after their trigger (those on the grid by then)."
         known = prepare_plasticc(source, days_after_trigger=float(days))
-        return select_objects(known, lcs.object_ids[np.isin(lcs.object_ids, known.object_ids)])
+        return known.select(lcs.object_ids[np.isin(lcs.object_ids, known.object_ids)])
     return truncate
+
+# %% ../nbs/34_sources.ipynb #29782a1e
+def load_tokens(source, # PLAsTiCC directory, Bazin test-data directory, `.npz` file or part directory
+                sample:str='train', # PLAsTiCC: 'train' or 'test'
+                classes:tuple|None=PLASTICC_TRAIN_TARGETS, # PLAsTiCC: the classes (99 is added on 'test'); None: no labels
+                max_objects:int|None=None, # PLAsTiCC: read at most this many objects
+                window:tuple|None=WINDOW, # PLAsTiCC: days relative to the trigger; None: every observation
+                max_tokens:int|None=MAX_TOKENS, # PLAsTiCC: see `tokens_from_observations`
+               ) -> Tokens:
+    "The observation tokens of a data source."
+    if source_kind(source) != 'plasticc': return tokens_from_light_curves(load_dataset(source))
+    if classes is not None and sample == 'test' and 99 not in classes: classes = tuple(classes) + (99,)
+    lc_paths, meta_path = plasticc_files(source, sample)
+    metadata = read_metadata(meta_path)
+    if classes is not None and 'target' not in metadata:
+        raise ValueError(f"{meta_path} has no classes (`target` or `true_target`): use classes=None for a blind set")
+    reader = ObservationReader(lc_paths, metadata=metadata, check_complete=max_objects is None)
+    observations = pd.concat(list(whole_object_batches(reader, max_objects)), ignore_index=True)
+    return tokens_from_observations(observations, metadata, classes, window, max_tokens)
+
+# %% ../nbs/34_sources.ipynb #b9a8289d
+def light_curves_of(observation_set:ObservationSet, grid:GridConfig=GridConfig()) -> LightCurves:
+    "The grid light curves of the objects of `observation_set` (those with a grid cell), made once."
+    def make(s):
+        arrays, _ = prepare_batch(s.observations, s.metadata, s.classes, grid.start, grid.step, grid.n_steps, grid.method,
+                                  grid.max_gap)
+        return finish(arrays, s.classes, grid.start, grid.step, grid.n_steps)
+    return observation_set.made(('grid', grid), make)
+
+def features_of(observation_set:ObservationSet, n_jobs:int=1) -> pd.DataFrame:
+    "The Gaussian-process features of the objects of `observation_set`, indexed by object_id, made once."
+    return observation_set.made('features', lambda s: object_features(s.observations, s.metadata, n_jobs))
+
+def tokens_of(observation_set:ObservationSet, token_data:TokenData=TokenData()) -> Tokens:
+    "The observation tokens of the objects of `observation_set` (every object has some: the window holds its trigger), made once."
+    return observation_set.made(('tokens', token_data.window, token_data.max_tokens),
+                                lambda s: tokens_from_observations(s.observations, s.metadata, s.classes, token_data.window,
+                                                                   token_data.max_tokens))

@@ -9,13 +9,15 @@ import numpy as np
 import keras
 from keras import layers, ops
 from .transformer import EncoderLayer, large_negative, is_registered_as
-from .tokens import Tokens, TokenBatches, PREDICTION_BUCKET_LENGTHS
-from .rnn import resolve_class_weights
+from .tokens import Tokens
+from .config import TokenSize
+from .classifier_inputs import resolve_class_weights
 
 # %% auto #0
-__all__ = ['TOKEN_FEATURES', 'cumulative_max', 'TokenFeatures', 'TimeEncoding', 'TokenEncoder', 'TokenClassifier',
-           'masked_flux_loss', 'TokenPretrainer', 'token_classifier', 'token_pretrainer', 'fit_token_model',
-           'token_probabilities', 'token_probabilities_until']
+__all__ = ['TOKEN_FEATURES', 'BUCKET_LENGTHS', 'PREDICTION_BUCKET_LENGTHS', 'cumulative_max', 'TokenFeatures', 'TimeEncoding',
+           'TokenEncoder', 'TokenClassifier', 'masked_flux_loss', 'TokenPretrainer', 'bucket_length', 'hide_tokens',
+           'TokenBatches', 'token_classifier', 'token_pretrainer', 'fit_token_model', 'token_probabilities',
+           'token_probabilities_until']
 
 # %% ../nbs/12_token_transformer.ipynb #9c7e31fd
 def cumulative_max(x, # (batch, steps), non-negative
@@ -83,19 +85,35 @@ def _valid_and_hidden(inputs):
 
 @keras.saving.register_keras_serializable(package='lc_transformer')
 class TokenEncoder(layers.Layer):
-    "Observation tokens -> `(batch, steps, d_model)`: time encoding + filter embedding + projected features, then self-attention layers."
-    def __init__(self, n_filters:int=6, d_model:int=32, num_layers:int=2, num_heads:int=4, dff:int=64, dropout:float=0.1,
-                 causal:bool=False, learn_frequencies:bool=False, **kwargs):
+    "Observation tokens -> `(batch, steps, d_model)` masked to the real tokens: time encoding + filter embedding + projected features, then self-attention layers."
+    def __init__(self, n_filters:int=6, d_model:int=TokenSize.d_model, num_layers:int=TokenSize.num_layers,
+                 num_heads:int=TokenSize.num_heads, dff:int=TokenSize.dff, dropout:float=TokenSize.dropout,
+                 causal:bool=False, learn_frequencies:bool=TokenSize.learn_frequencies, trainable:bool=True, **kwargs):
         super().__init__(**kwargs)
         if num_layers < 1: raise ValueError(f"`num_layers` must be at least 1, got {num_layers}")
         self.n_filters, self.d_model, self.num_layers, self.num_heads, self.dff = n_filters, d_model, num_layers, num_heads, dff
         self.dropout, self.causal, self.learn_frequencies = dropout, causal, learn_frequencies
-        self.features = TokenFeatures(causal, name='token_features')
-        self.time_encoding = TimeEncoding(d_model, learn_frequencies=learn_frequencies, name='time_encoding')
-        self.band_embedding = layers.Embedding(n_filters, d_model, name='band_embedding')
-        self.projection = layers.Dense(d_model, name='feature_projection')
-        self.input_dropout = layers.Dropout(dropout)
-        self.encoder_layers = [EncoderLayer(d_model, num_heads, dff, dropout, name=f'encoder_layer_{i}') for i in range(num_layers)]
+        self.features = TokenFeatures(causal, name='token_features', dtype=self.dtype_policy)
+        self.time_encoding = TimeEncoding(d_model, learn_frequencies=learn_frequencies, name='time_encoding', dtype=self.dtype_policy)
+        self.filter_embedding = layers.Embedding(n_filters, d_model, name='filter_embedding', dtype=self.dtype_policy)
+        self.projection = layers.Dense(d_model, name='feature_projection', dtype=self.dtype_policy)
+        self.input_dropout = layers.Dropout(dropout, dtype=self.dtype_policy)
+        self.encoder_layers = [EncoderLayer(d_model, num_heads, dff, dropout, name=f'encoder_layer_{i}', dtype=self.dtype_policy)
+                               for i in range(num_layers)]
+        self.trainable = trainable                                    # once the layers exist: a frozen encoder freezes them
+
+    def build(self, input_shape):
+        "The time encoding, the embedding, the projection and the layers, sized by the configuration whatever the steps."
+        self.time_encoding.build((None, None))
+        self.filter_embedding.build((None, None))
+        self.projection.build((None, None, len(TOKEN_FEATURES)))
+        for layer in self.encoder_layers: layer.build((None, None, self.d_model))
+
+    def features_and_scale(self, inputs):
+        "`TokenFeatures` of the tokens: their features `(batch, steps, len(TOKEN_FEATURES))` and scale `(batch, steps)`."
+        flux = ops.cast(inputs['flux'], self.compute_dtype)
+        return self.features(flux, ops.cast(inputs['flux_err'], flux.dtype), ops.cast(inputs['detected'], flux.dtype),
+                             *_valid_and_hidden(inputs))
 
     def attention_mask(self, valid):
         "Boolean `(batch, steps, steps)`: a token may attend to the real tokens (only to those up to itself if `causal`)."
@@ -106,19 +124,20 @@ class TokenEncoder(layers.Layer):
         return allowed
 
     def call(self, inputs, training=None, return_attention_scores=False):
-        "`(tokens, valid, scale)`, and the attention weights of each layer if asked."
-        valid, hidden = _valid_and_hidden(inputs)
-        flux = ops.cast(inputs['flux'], self.compute_dtype)
-        features, scale = self.features(flux, ops.cast(inputs['flux_err'], flux.dtype), ops.cast(inputs['detected'], flux.dtype),
-                                        valid, hidden)
-        x = (self.time_encoding(ops.cast(inputs['time'], flux.dtype)) + self.band_embedding(ops.cast(inputs['band'], 'int32'))
+        "The encoded tokens, and the attention weights of each layer if asked; their Keras mask is `compute_mask`'s."
+        features, _ = self.features_and_scale(inputs)
+        x = (self.time_encoding(ops.cast(inputs['time'], features.dtype)) + self.filter_embedding(ops.cast(inputs['filter'], 'int32'))
              + self.projection(features))
         x = self.input_dropout(x, training=training)
-        mask, weights = self.attention_mask(valid), []
+        allowed, weights = self.attention_mask(self.compute_mask(inputs)), []
         for layer in self.encoder_layers:
-            x, w = layer(x, attention_mask=mask, training=training, return_attention_scores=True)
+            x, w = layer(x, attention_mask=allowed, training=training, return_attention_scores=True)
             weights.append(w)
-        return (x, valid, scale, weights) if return_attention_scores else (x, valid, scale)
+        return (x, weights) if return_attention_scores else x
+
+    def compute_mask(self, inputs, mask=None):
+        "Boolean `(batch, steps)`: the real tokens (not padding), from `length`."
+        return _valid_and_hidden(inputs)[0]
 
     def get_config(self):
         return {**super().get_config(), 'n_filters': self.n_filters, 'd_model': self.d_model, 'num_layers': self.num_layers,
@@ -133,25 +152,40 @@ def _masked_pool(x, valid):
     largest = ops.max(ops.where(keep > 0, x, ops.cast(large_negative(x.dtype), x.dtype)), axis=1)
     return ops.concatenate([mean, largest], axis=-1)
 
+def _unmasked(x):
+    """A copy of the encoded tokens `x` without their Keras mask, for a head that reads every token: the batches'
+    weights (zero on padding) say which tokens count, and a mask on the outputs would make Keras rescale the loss."""
+    return ops.copy(x)
+
 @keras.saving.register_keras_serializable(package='lc_transformer')
 class TokenClassifier(keras.Model):
     "Class probabilities from observation tokens and metadata: `(batch, n_classes)`, or `(batch, steps, n_classes)` if `causal`."
-    def __init__(self, n_classes:int, n_metadata:int=0, n_filters:int=6, d_model:int=32, num_layers:int=2, num_heads:int=4,
-                 dff:int=64, dropout:float=0.1, causal:bool=False, learn_frequencies:bool=False, head_units:int=64, **kwargs):
+    def __init__(self, n_classes:int, n_metadata:int=0, n_filters:int=6, d_model:int=TokenSize.d_model,
+                 num_layers:int=TokenSize.num_layers, num_heads:int=TokenSize.num_heads,
+                 dff:int=TokenSize.dff, dropout:float=TokenSize.dropout, causal:bool=False,
+                 learn_frequencies:bool=TokenSize.learn_frequencies, head_units:int=TokenSize.head_units, **kwargs):
         super().__init__(**kwargs)
         if n_classes < 2: raise ValueError(f"a classifier needs at least 2 classes, got {n_classes}")
         self.n_classes, self.n_metadata, self.head_units = n_classes, n_metadata, head_units
-        self.encoder = TokenEncoder(n_filters, d_model, num_layers, num_heads, dff, dropout, causal, learn_frequencies, name='encoder')
-        self.head_hidden = layers.Dense(head_units, activation='relu', name='head_dense')
-        self.head_dropout = layers.Dropout(dropout)
-        self.head_output = layers.Dense(n_classes, activation='softmax', name='class_probabilities')
+        self.encoder = TokenEncoder(n_filters, d_model, num_layers, num_heads, dff, dropout, causal, learn_frequencies, name='encoder',
+                                    dtype=self.dtype_policy)
+        self.head_hidden = layers.Dense(head_units, activation='relu', name='head_dense', dtype=self.dtype_policy)
+        self.head_dropout = layers.Dropout(dropout, dtype=self.dtype_policy)
+        self.head_output = layers.Dense(n_classes, activation='softmax', name='class_probabilities', dtype=self.dtype_policy)
 
     @property
     def causal(self) -> bool: return self.encoder.causal
 
+    def build(self, input_shape):
+        "The encoder and the head, sized by the configuration whatever the steps."
+        self.encoder.build(input_shape)
+        rows = (None, None) if self.causal else (None,)                    # a summary per token, or per object
+        self.head_hidden.build((*rows, (1 if self.causal else 2) * self.encoder.d_model + self.n_metadata))
+        self.head_output.build((*rows, self.head_units))
+
     def call(self, inputs, training=None):
-        x, valid, _ = self.encoder(inputs, training=training)
-        summary = x if self.causal else _masked_pool(x, valid)
+        x = self.encoder(inputs, training=training)
+        summary = _unmasked(x) if self.causal else _masked_pool(x, self.encoder.compute_mask(inputs))
         if self.n_metadata:
             metadata = ops.cast(inputs['metadata'], summary.dtype)
             if self.causal: metadata = ops.broadcast_to(ops.expand_dims(metadata, 1), (ops.shape(x)[0], ops.shape(x)[1], self.n_metadata))
@@ -178,21 +212,110 @@ def masked_flux_loss(y_true, # (batch, steps, 3): flux, flux_err, hidden (from `
 @keras.saving.register_keras_serializable(package='lc_transformer')
 class TokenPretrainer(keras.Model):
     "The token encoder with a flux head: `(batch, steps, 2)`, each token's predicted flux over the object's scale, and the scale."
-    def __init__(self, n_filters:int=6, d_model:int=32, num_layers:int=2, num_heads:int=4, dff:int=64, dropout:float=0.1,
-                 learn_frequencies:bool=False, head_units:int=64, **kwargs):
+    def __init__(self, n_filters:int=6, d_model:int=TokenSize.d_model, num_layers:int=TokenSize.num_layers,
+                 num_heads:int=TokenSize.num_heads, dff:int=TokenSize.dff, dropout:float=TokenSize.dropout,
+                 learn_frequencies:bool=TokenSize.learn_frequencies, head_units:int=TokenSize.head_units, **kwargs):
         super().__init__(**kwargs)
         self.head_units = head_units
-        self.encoder = TokenEncoder(n_filters, d_model, num_layers, num_heads, dff, dropout, False, learn_frequencies, name='encoder')
-        self.flux_head = keras.Sequential([layers.Dense(head_units, activation='relu'), layers.Dense(1)], name='flux_head')
+        self.encoder = TokenEncoder(n_filters, d_model, num_layers, num_heads, dff, dropout, False, learn_frequencies, name='encoder',
+                                    dtype=self.dtype_policy)
+        self.flux_head = keras.Sequential([layers.Dense(head_units, activation='relu', dtype=self.dtype_policy),
+                                           layers.Dense(1, dtype=self.dtype_policy)], name='flux_head')
+        self.flux_head.dtype_policy = self.dtype_policy                    # `Sequential` takes no `dtype` argument
+
+    def build(self, input_shape):
+        "The encoder and the flux head, sized by the configuration whatever the steps."
+        self.encoder.build(input_shape)
+        self.flux_head.build((None, None, self.encoder.d_model))
 
     def call(self, inputs, training=None):
-        x, _, scale = self.encoder(inputs, training=training)
-        return ops.stack([self.flux_head(x)[..., 0], scale], axis=-1)
+        _, scale = self.encoder.features_and_scale(inputs)
+        return ops.stack([self.flux_head(_unmasked(self.encoder(inputs, training=training)))[..., 0], scale], axis=-1)
 
     def get_config(self):
         encoder = self.encoder.get_config()
         return {**super().get_config(), 'head_units': self.head_units,
                 **{k: encoder[k] for k in ('n_filters', 'd_model', 'num_layers', 'num_heads', 'dff', 'dropout', 'learn_frequencies')}}
+
+# %% ../nbs/12_token_transformer.ipynb #41b4dbaf
+BUCKET_LENGTHS = (16, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+"The lengths a training batch is padded to: the smallest that holds its longest object (longer ones: the next multiple of 128)."
+PREDICTION_BUCKET_LENGTHS = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512)
+"Finer lengths for prediction: less padding, about 10% more light curves per second (`benchmarks/bench_tokens.py`'s data)."
+
+def bucket_length(length, # a number of tokens, or an array of them
+                  bucket_lengths:tuple=BUCKET_LENGTHS):
+    "The padded length of a batch whose longest object has `length` tokens: the smallest bucket that holds it."
+    buckets = np.asarray(bucket_lengths)
+    at = np.searchsorted(buckets, length)
+    return np.where(at < len(buckets), buckets[np.minimum(at, len(buckets) - 1)], np.ceil(np.asarray(length) / 128) * 128).astype(int)
+
+def hide_tokens(lengths:np.ndarray, length:int, fraction, rng:np.random.Generator) -> np.ndarray:
+    "`(b, length)` bool: a random `fraction` (a number, or a `(low, high)` range drawn per object) of each object's tokens, at least one, never all."
+    low, high = (fraction, fraction) if np.isscalar(fraction) else fraction
+    if not 0 < low <= high < 1: raise ValueError(f"`mask_fraction` must lie in (0, 1), got {fraction}")
+    n_hidden = np.clip(np.round(rng.uniform(low, high, len(lengths)) * lengths), 1, np.maximum(lengths - 1, 1))
+    scores = np.where(np.arange(length)[None] < lengths[:, None], rng.random((len(lengths), length)), np.inf)
+    rank = np.argsort(np.argsort(scores, axis=1), axis=1)
+    return (rank < n_hidden[:, None]) & (lengths[:, None] > 1)
+
+class TokenBatches(keras.utils.PyDataset):
+    "Batches of padded token inputs (and targets), objects of similar length together."
+    def __init__(self, tokens:Tokens, batch_size:int=256,
+                 target:str|None='labels', # 'labels', 'masked_flux' or None
+                 shuffle:bool=False, seed:int=0,
+                 class_weights:np.ndarray|None=None, # (n_classes,) per-class weights of the labels; None: ones
+                 per_token:bool=False, # labels at every token (the causal model)
+                 mask_fraction=(0.15, 0.3), # share of tokens hidden for 'masked_flux': a number or a (low, high) range
+                 bucket_lengths:tuple=BUCKET_LENGTHS, # the lengths batches are padded to
+                 **kwargs):
+        super().__init__(**kwargs)
+        if target not in ('labels', 'masked_flux', None): raise ValueError(f"unknown target {target!r}: expected 'labels', 'masked_flux' or None")
+        if target == 'labels' and tokens.labels is None: raise ValueError("target 'labels' needs tokens with labels")
+        if batch_size < 1: raise ValueError(f"`batch_size` must be positive, got {batch_size}")
+        self.tokens, self.batch_size, self.target, self.shuffle, self.per_token = tokens, batch_size, target, shuffle, per_token
+        self.mask_fraction, self.seed, self.epoch = mask_fraction, seed, 0
+        n_classes = tokens.n_classes or (int(tokens.labels.max()) + 1 if tokens.labels is not None else 0)
+        self.class_weights = np.ones(n_classes) if class_weights is None else np.asarray(class_weights, np.float64)
+        self.buckets = bucket_length(tokens.lengths, bucket_lengths)
+        self._make_batches()
+
+    def _make_batches(self):
+        rng = np.random.default_rng([self.seed, self.epoch])
+        batches = []
+        for b in np.unique(self.buckets):
+            members = np.flatnonzero(self.buckets == b)
+            if self.shuffle: members = rng.permutation(members)
+            batches += [(b, members[i:i + self.batch_size]) for i in range(0, len(members), self.batch_size)]
+        batches = [batches[i] for i in rng.permutation(len(batches))] if self.shuffle else batches
+        other = next((i for i, (b, _) in enumerate(batches) if b != batches[0][0]), None)
+        if other is not None: batches.insert(1, batches.pop(other))   # the first two differ in length: see below
+        self.batches = batches
+
+    def on_epoch_end(self):
+        self.epoch += 1
+        if self.shuffle: self._make_batches()
+
+    def __len__(self): return len(self.batches)
+
+    def __getitem__(self, i):
+        length, positions = self.batches[i]
+        x = self.tokens.padded(positions, length)
+        if self.target is None: return x
+        if self.target == 'masked_flux':
+            rng = np.random.default_rng([self.seed, self.epoch if self.shuffle else 0, i])
+            x['hidden'] = hide_tokens(x['length'], length, self.mask_fraction, rng)
+            return x, np.stack([x['flux'], x['flux_err'], x['hidden'].astype(np.float32)], axis=-1)
+        labels = self.tokens.labels[positions]
+        weight = self.class_weights[labels].astype(np.float32)
+        if not self.per_token: return x, labels, weight
+        valid = np.arange(length)[None] < x['length'][:, None]
+        return (x, np.repeat(labels[:, None], length, 1),
+                (valid * (weight * length / x['length'])[:, None]).astype(np.float32))
+
+    def positions(self) -> np.ndarray:
+        "The objects in the order the batches give them."
+        return np.concatenate([p for _, p in self.batches])
 
 # %% ../nbs/12_token_transformer.ipynb #e1278f82
 def token_classifier(tokens:Tokens, # training tokens: their classes, metadata and filters set the shapes

@@ -4,336 +4,36 @@
 
 # %% ../nbs/22_train.ipynb #cbed3a8a
 from __future__ import annotations
-import contextlib, functools, json, math, os
-from dataclasses import MISSING, dataclass, field, fields, asdict, replace
+import json, math
 from pathlib import Path
 import numpy as np
 import keras
-from fastcore.script import call_parse, bool_arg, Param
+from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
-from .bazin import BUILTIN_BAZIN
-from .data import (PLASTICC_TRAIN_TARGETS, LightCurves, model_arrays, split_by_object, weights_from_mask, random_truncations,
-                                 select_objects)
-from .sources import load_dataset
-from .tokens import Tokens, WINDOW, MAX_TOKENS, load_tokens, split_tokens, random_token_truncations
-from .token_transformer import token_classifier, token_pretrainer, fit_token_model, token_probabilities
+from .data import PLASTICC_TRAIN_TARGETS, LightCurves, model_arrays, split_by_object, weights_from_mask
+from .tokens import Tokens
+from .config import (Config, TrainConfig, ClassifierConfig, PretrainConfig, CLASSIFIER_OPTIONS,
+                                   option, config_options, given_options)
+from .sources import load_dataset, load_tokens
 from .metrics import classification_scores, fit_temperature
 from .transformer import TransformerAutoencoder, autoencoder_inputs, reconstruct_teacher_forced
-from .losses import LOSS_NAMES, WeightedLoss, first_kernel_regularizer, make_optimizer
+from .losses import WeightedLoss, first_kernel_regularizer, make_optimizer
+from .classifier_inputs import final_probabilities
 from .rnn import train_rnn_classifier
-from .classifiers import (build_ae_classifier, build_encoder_classifier, train_classifier, fine_tune,
-                                        final_probabilities)
+from .classifiers import build_ae_classifier, build_encoder_classifier, train_classifier, fine_tune
+from .token_transformer import token_classifier, token_pretrainer, fit_token_model, token_probabilities
+from .distribute import resolve_precision, distributed
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'PRECISIONS', 'CLASSIFIER_OPTIONS', 'STRATEGY_HELP', 'VERBOSE_HELP', 'Config', 'DataConfig', 'ModelSize',
-           'Optimisation', 'Sparsity', 'Schedule', 'GridConfig', 'bfloat16_is_fast', 'resolve_precision',
-           'distribution_strategy', 'worker_out', 'distributed', 'run_callbacks', 'TrainConfig', 'build_autoencoder',
-           'run_data', 'train_autoencoder', 'reconstruction_scores', 'EncoderOptions', 'AEOptions', 'RNNOptions',
-           'TokenSize', 'TokenData', 'TokenOptions', 'ClassifierConfig', 'build_classifier', 'train_classifier_run',
-           'run_tokens', 'train_token_classifier_run', 'PretrainConfig', 'pretrain_tokens', 'option', 'kinds_option',
-           'replicas_text', 'given_options', 'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli']
-
-# %% ../nbs/22_train.ipynb #be49c58e
-_ALIASES = {'data': 'source'}
-
-def _part_class(f):
-    "The `Config` class of a field that holds a part (one whose default a factory makes), else None."
-    default = None if f.default_factory is MISSING else f.default_factory()
-    return type(default) if isinstance(default, Config) else None
-
-class Config:
-    "JSON save/load and settings by flat name, for the (nested) dataclasses that describe a run."
-    def to_dict(self) -> dict: return asdict(self)
-
-    def save(self, path) -> Path:
-        "Write the configuration as JSON."
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2))
-        return path
-
-    @classmethod
-    def from_dict(cls, values:dict, where:str|None=None):
-        "The configuration of `values` (the parts as nested dicts); unknown keys are an error."
-        where = where or cls.__name__
-        if not isinstance(values, dict): raise ValueError(f"{where} must be a JSON object, got {values!r}")
-        parts = {f.name: _part_class(f) for f in fields(cls)}
-        unknown = sorted(set(values) - set(parts))
-        if unknown: raise ValueError(f"{where} has unknown configuration keys {unknown}; expected some of {list(parts)}")
-        return cls(**{k: parts[k].from_dict(v, f'{where}.{k}') if parts[k] and isinstance(v, dict) else v
-                      for k, v in values.items()})
-
-    @classmethod
-    def load(cls, path):
-        "Read a configuration written by `save`."
-        path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"no configuration file at {path}")
-        try: values = json.loads(path.read_text())
-        except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON: {e}") from None
-        return cls.from_dict(values, str(path))
-
-    def paths(self) -> dict:
-        "Flat name -> the dotted paths of the settings of that name, parts included."
-        found = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            inner = ({name: [f'{f.name}.{p}' for p in paths] for name, paths in value.paths().items()}
-                     if isinstance(value, Config) else {f.name: [f.name]})
-            for name, paths in inner.items(): found.setdefault(name, []).extend(paths)
-        return found
-
-    def _path(self, name:str) -> list[str]:
-        "The field names that lead to the setting `name`: a flat name, or `part.name` with `name` looked up in `part`."
-        name = _ALIASES.get(name, name)
-        head, _, rest = name.partition('.')
-        if rest:
-            part = getattr(self, head, None)
-            if not isinstance(part, Config): raise ValueError(f"unknown setting {name!r} for {self}: {head!r} is not one of its parts")
-            return [head, *part._path(rest)]
-        if name in (f.name for f in fields(self)) and not isinstance(getattr(self, name), Config): return [name]
-        paths = self.paths().get(name)
-        if not paths: raise ValueError(f"unknown setting {name!r} for {self}: expected one of {sorted(self.paths())}")
-        if len(paths) > 1: raise ValueError(f"setting {name!r} is ambiguous in {type(self).__name__}: give one of {paths}")
-        return paths[0].split('.')
-
-    def get(self, name:str):
-        "The value of the setting `name` (a flat name or a dotted path)."
-        value = self
-        for part in self._path(name): value = getattr(value, part)
-        return value
-
-    def with_options(self, **options):
-        "A copy with the settings given by flat name or dotted path, e.g. `with_options(d_model=64, epochs=3)`."
-        values = self.to_dict()
-        for name, value in options.items():
-            *parents, leaf = self._path(name)
-            inner = values
-            for part in parents:
-                if not isinstance(inner.get(part), dict): raise ValueError(f"unknown setting {name!r} for {self}")
-                inner = inner[part]
-            if leaf not in inner: raise ValueError(f"unknown setting {name!r} for {self}")
-            inner[leaf] = value
-        return type(self).from_dict(values)
-
-    def __str__(self): return type(self).__name__
-
-# %% ../nbs/22_train.ipynb #7da83472
-STRATEGIES = ('none', 'mirrored', 'multi_worker')
-"The values of `Optimisation.strategy` (`--strategy`): see `distribution_strategy`."
-
-def _require_positive(config, *names):
-    for name in names:
-        value = getattr(config, name)
-        if value is not None and value < 1: raise ValueError(f"`{name}` must be positive, got {value}")
-
-@dataclass
-class DataConfig(Config):
-    "Which light curves a run reads, and the fraction of them held out for validation."
-    source: str = BUILTIN_BAZIN
-    n_objects: int|None = None
-    object_ids: list|None = None
-    valid_fraction: float = 0.2
-
-    def __post_init__(self):
-        _require_positive(self, 'n_objects')
-        if not 0 < self.valid_fraction < 1: raise ValueError(f"`valid_fraction` must be in (0, 1), got {self.valid_fraction}")
-        if self.object_ids is not None: self.object_ids = [int(i) for i in self.object_ids]
-
-@dataclass
-class ModelSize(Config):
-    "The size of a Transformer stack; the defaults are the original code's reference configuration."
-    d_model: int = 128
-    num_layers: int = 8
-    num_heads: int = 8
-    dff: int = 64
-    dropout: float = 0.
-    embed: bool = True
-
-@dataclass
-class Optimisation(Config):
-    "How long and how fast a run trains."
-    epochs: int = 10
-    batch_size: int = 64
-    learning_rate: float|None = 1e-3
-    patience: int = 5
-    jit_compile: bool|str = False
-    strategy: str = 'none'
-
-    def __post_init__(self):
-        _require_positive(self, 'epochs', 'batch_size', 'patience')
-        if self.strategy not in STRATEGIES: raise ValueError(f"unknown strategy {self.strategy!r}: expected one of {STRATEGIES}")
-
-@dataclass
-class Sparsity(Config):
-    "The KL sparsity penalty on the first weight matrices (SPEC 1.2)."
-    kld_alpha: float = 1e-3
-    kld_rho: float = 0.05
-
-@dataclass
-class Schedule(Config):
-    "The warm-up learning-rate schedule of the Transformer paper (used when `learning_rate` is None) and Adam's constants."
-    lr_scale: float = 1e4
-    warmup: float = 10
-    exponent: float = -1.5
-    beta_1: float = 0.9
-    beta_2: float = 0.98
-    epsilon: float = 1e-9
-
-@dataclass(frozen=True)
-class GridConfig(Config):
-    """The grid that the grid models read on PLAsTiCC data, days relative to the trigger, and the interpolation
-    (the benchmark's; `lc_transformer.prepare`'s own defaults are the original code's shorter grid)."""
-    start: float = -100.
-    step: float = 5.
-    n_steps: int = 70
-    method: str = 'linear'
-    max_gap: float = 50.
-
-# %% ../nbs/22_train.ipynb #6f535e76
-PRECISIONS = ('auto', 'float32', 'mixed_bfloat16')
-
-def _cpu_flags() -> set:
-    "The CPU's feature flags (Linux; empty elsewhere)."
-    try: text = Path('/proc/cpuinfo').read_text()
-    except OSError: return set()
-    return {flag for line in text.splitlines() if line.startswith('flags') for flag in line.split(':', 1)[1].split()}
-
-def _gpu_compute_capabilities() -> list:
-    "The compute capabilities `(major, minor)` of the GPUs the Keras backend sees."
-    backend = keras.backend.backend()
-    if backend == 'tensorflow':
-        import tensorflow as tf
-        return [tf.config.experimental.get_device_details(gpu).get('compute_capability', (0, 0))
-                for gpu in tf.config.list_physical_devices('GPU')]
-    if backend == 'jax':
-        import jax
-        return [tuple(int(v) for v in str(getattr(d, 'compute_capability', '0.0')).split('.')[:2])
-                for d in jax.devices() if d.platform == 'gpu']
-    if backend == 'torch':
-        import torch
-        return [torch.cuda.get_device_capability(i) for i in range(torch.cuda.device_count())]
-    return []
-
-@functools.cache
-def bfloat16_is_fast() -> bool:
-    "Whether this machine multiplies bfloat16 matrices natively: a GPU of compute capability 8 or more, or a CPU with AVX512-BF16 or AMX-BF16."
-    return any(tuple(c) >= (8, 0) for c in _gpu_compute_capabilities()) or bool({'avx512_bf16', 'amx_bf16'} & _cpu_flags())
-
-def _check_precision(precision):
-    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: expected one of {PRECISIONS}")
-
-def resolve_precision(precision:str='auto') -> str:
-    "The dtype policy of `precision`: `'auto'` is `'mixed_bfloat16'` where `bfloat16_is_fast()`, `'float32'` elsewhere."
-    _check_precision(precision)
-    if precision != 'auto': return precision
-    return 'mixed_bfloat16' if bfloat16_is_fast() else 'float32'
-
-# %% ../nbs/22_train.ipynb #8982151b
-@functools.cache
-def distribution_strategy(name:str='none'):
-    "The `tf.distribute` strategy called `name` (one of `STRATEGIES`), made once per process; None for `'none'`."
-    if name not in STRATEGIES: raise ValueError(f"unknown strategy {name!r}: expected one of {STRATEGIES}")
-    if name == 'none': return None
-    backend = keras.backend.backend()
-    if backend != 'tensorflow':
-        raise ValueError(f"strategy {name!r} is a tf.distribute strategy and needs the TensorFlow backend, not {backend!r}; "
-                         "under JAX, use keras.distribution.DataParallel")
-    import tensorflow as tf
-    _fit_distributed_in_keras()
-    if name == 'mirrored':
-        devices = tf.config.list_logical_devices('GPU') or tf.config.list_logical_devices('CPU')
-        return tf.distribute.MirroredStrategy([d.name for d in devices])
-    if not os.environ.get('TF_CONFIG'):
-        raise ValueError("strategy 'multi_worker' reads its cluster from the TF_CONFIG environment variable, which is not set")
-    return tf.distribute.MultiWorkerMirroredStrategy()
-
-def _fit_distributed_in_keras():
-    """Let Keras 3's TensorFlow trainer fit under `tf.distribute` strategies whatever the batch sizes
-    (keras-team/keras#20585, still open in Keras 3.15). Before it builds a model, Keras averages the first batch over
-    the replicas, in one collective call that takes a single tensor only (so multi-worker training fails at once) and
-    that needs every replica's share of the batch to have the same shape (so a validation set that does not split
-    evenly fails). The build needs only the shapes: it takes the first replica's share here. Keras also averages the
-    scalar logs of a multi-worker step along an axis 0 they do not have: they are averaged over the replicas only."""
-    import tensorflow as tf
-    from keras.src.backend.tensorflow import trainer
-    if getattr(trainer, '_lc_transformer_distributed', False): return
-    symbolic_build, reduce_per_replica = trainer.TensorFlowTrainer._maybe_symbolic_build, trainer.reduce_per_replica
-
-    def first_replica(strategy, value):
-        return strategy.experimental_local_results(value)[0] if isinstance(value, tf.distribute.DistributedValues) else value
-
-    def build_on_first_replica(self, iterator=None, data_batch=None):
-        if iterator is None or self._distribute_strategy is None: return symbolic_build(self, iterator, data_batch)
-        strategy = self.distribute_strategy
-        for _, _, batches in iterator:              # as Keras does: the first batch of the epoch iterator
-            data_batch = keras.tree.map_structure(lambda value: first_replica(strategy, value), next(batches))
-            break
-        with strategy.scope(): self._symbolic_build(data_batch=data_batch)
-
-    def mean_over_replicas(strategy, value):
-        if not isinstance(value, tf.distribute.DistributedValues): return value
-        rank = strategy.experimental_local_results(value)[0].shape.rank
-        return strategy.reduce('MEAN', value, axis=0 if rank else None)
-
-    def reduce_scalars_over_replicas(values, strategy, reduction):
-        if reduction in ('auto', 'mean') and trainer._collective_all_reduce_multi_worker(strategy):
-            return keras.tree.map_structure(lambda value: mean_over_replicas(strategy, value), values)
-        return reduce_per_replica(values, strategy, reduction)
-
-    trainer.TensorFlowTrainer._maybe_symbolic_build = build_on_first_replica
-    trainer.reduce_per_replica = reduce_scalars_over_replicas
-    trainer._lc_transformer_distributed = True
-
-def worker_out(out, strategy=None) -> Path:
-    "Where this process writes the run in `out`: `out` itself, or `out/worker_<index>` for a multi-worker run's non-chief workers."
-    resolver = getattr(strategy, 'cluster_resolver', None)
-    if resolver is None or resolver.task_type is None: return Path(out)
-    is_chief = resolver.task_type == 'chief' or (resolver.task_type == 'worker' and resolver.task_id == 0
-                                                  and 'chief' not in resolver.cluster_spec().as_dict())
-    return Path(out) if is_chief else Path(out)/f'{resolver.task_type}_{resolver.task_id}'
-
-@contextlib.contextmanager
-def distributed(config:Config):
-    "Run the body under `config`'s strategy: yields `config` writing to this process's directory (`worker_out`)."
-    strategy = distribution_strategy(config.optimisation.strategy)
-    if strategy is None:
-        yield config
-        return
-    with strategy.scope(): yield config.with_options(out=str(worker_out(config.out, strategy)))
-
-def run_callbacks(out) -> list:
-    """The history of a run in `out/history.csv` (continued when the run resumes) and its backup in `out/backup`: the
-    last finished epoch, restored when the run starts again, removed when it ends."""
-    backup = Path(out)/'backup'
-    return [keras.callbacks.CSVLogger(str(Path(out)/'history.csv'), append=backup.exists()),
-            keras.callbacks.BackupAndRestore(str(backup))]
-
-# %% ../nbs/22_train.ipynb #5767013f
-@dataclass
-class TrainConfig(Config):
-    "Everything that defines an autoencoder training run."
-    out: str = 'runs/autoencoder'
-    seed: int = 0
-    data: DataConfig = field(default_factory=DataConfig)
-    model: ModelSize = field(default_factory=lambda: ModelSize(d_model=32, num_layers=2, num_heads=4, dff=64))
-    max_len: int = 512
-    approximate: bool = False
-    wgt_map: bool = True
-    loss: str = 'MSE'
-    sparsity: Sparsity = field(default_factory=Sparsity)
-    optimisation: Optimisation = field(default_factory=lambda: Optimisation(learning_rate=None))
-    schedule: Schedule = field(default_factory=Schedule)
-    precision: str = 'auto'
-    skip_unobserved: bool = True
-
-    def __post_init__(self):
-        if self.loss not in LOSS_NAMES: raise ValueError(f"unknown loss {self.loss!r}: expected one of {LOSS_NAMES}")
-        _check_precision(self.precision)
+__all__ = ['VERBOSE_HELP', 'CONFIG_HELP', 'build_autoencoder', 'run_callbacks', 'run_data', 'to_dataset', 'train_autoencoder',
+           'reconstruction_scores', 'build_classifier', 'train_classifier_run', 'run_tokens',
+           'train_token_classifier_run', 'pretrain_tokens', 'replicas_text', 'train_ae_cli', 'train_classifier_cli',
+           'pretrain_tokens_cli']
 
 # %% ../nbs/22_train.ipynb #db1ffc74
 def build_autoencoder(config:TrainConfig, n_filters:int=6) -> TransformerAutoencoder:
     "The compiled autoencoder that `config` describes."
-    size, sparsity, schedule, optimisation = config.model, config.sparsity, config.schedule, config.optimisation
+    size, sparsity, schedule, optimisation = config.size, config.sparsity, config.schedule, config.optimisation
     model = TransformerAutoencoder(n_filters=n_filters, d_model=size.d_model, num_layers=size.num_layers,
                                    num_heads=size.num_heads, dff=size.dff, dropout=size.dropout, embed=size.embed,
                                    max_len=config.max_len, skip_unobserved=config.skip_unobserved,
@@ -351,18 +51,39 @@ def _autoencoder_arrays(lcs:LightCurves, config:TrainConfig):
     return autoencoder_inputs(flux, lcs.mask, target if config.approximate else None), target, weight
 
 # %% ../nbs/22_train.ipynb #ea03592b
-def run_data(config:Config, lcs:LightCurves|None=None,
-             load=None, # `load()` reads the run's data when `lcs` is None; default `load_dataset(config.data.source)`
-             select=select_objects, # `select(data, object_ids)`
-            ) -> tuple[LightCurves, Config]:
-    "The light curves of a run (from `lcs` or `config.data`), and `config` with their ids recorded if `lcs` was given."
+def run_callbacks(out) -> list:
+    """The history of a run in `out/history.csv` (continued when the run resumes) and its backup in `out/backup`: the
+    last finished epoch, restored when the run starts again, removed when it ends."""
+    backup = Path(out)/'backup'
+    return [keras.callbacks.CSVLogger(str(Path(out)/'history.csv'), append=backup.exists()),
+            keras.callbacks.BackupAndRestore(str(backup))]
+
+def run_data(config:Config, objects=None, # light curves or tokens; default: read by `load`
+             load=None, # `load()` reads the run's data when `objects` is None; default `load_dataset(config.data.source)`
+            ) -> tuple: # the objects and the configuration
+    "The objects of a run (given, or read from `config.data`), and `config` with their ids recorded if they were given."
     data = config.data
-    if lcs is None:
-        lcs = load() if load else load_dataset(data.source)
-        if data.object_ids is not None: lcs = select(lcs, data.object_ids)
-        return (lcs if data.n_objects is None else lcs[:data.n_objects]), config
-    if data.n_objects is not None: lcs = lcs[:data.n_objects]
-    return lcs, config.with_options(object_ids=lcs.object_ids.tolist(), n_objects=None)
+    if objects is None:
+        objects = load() if load else load_dataset(data.source)
+        if data.object_ids is not None: objects = objects.select(data.object_ids)
+        return (objects if data.n_objects is None else objects[:data.n_objects]), config
+    if data.n_objects is not None: objects = objects[:data.n_objects]
+    return objects, config.with_options(object_ids=objects.object_ids.tolist(), n_objects=None)
+
+# %% ../nbs/22_train.ipynb #dd4759d1
+def to_dataset(lcs:LightCurves,
+               output:str='flux', # what the model produces: 'flux', 'true_flux' or 'labels'
+               batch_size:int=64,
+               shuffle:bool=True,
+               seed:int=0, # shuffling seed
+               drop_remainder:bool=False):
+    "A batched, shuffled, prefetched `tf.data.Dataset` of `(inputs, outputs[, sample_weights])`."
+    import tensorflow as tf
+    if batch_size < 1: raise ValueError(f"`batch_size` must be positive, got {batch_size}")
+    arrays = tuple(a for a in model_arrays(lcs, output) if a is not None)
+    ds = tf.data.Dataset.from_tensor_slices(arrays)
+    if shuffle: ds = ds.shuffle(len(lcs), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/22_train.ipynb #644fa591
 def train_autoencoder(config:TrainConfig|dict|None=None, # the run; a dict or None uses `TrainConfig` defaults for the rest
@@ -403,100 +124,15 @@ def reconstruction_scores(model:TransformerAutoencoder, lcs:LightCurves, approxi
     mse = float(np.mean(error ** 2))
     return {'mse': mse, 'mae': float(np.mean(np.abs(error))), 'rmse': math.sqrt(mse)}
 
-# %% ../nbs/22_train.ipynb #c1b921f8
-@dataclass
-class EncoderOptions(Config):
-    "Kind 'encoder': the encoder trained end to end with the head, and its KL sparsity penalty."
-    size: ModelSize = field(default_factory=lambda: ModelSize(d_model=16, num_layers=1, num_heads=2, dff=32, dropout=0.1))
-    sparsity: Sparsity = field(default_factory=lambda: Sparsity(kld_alpha=0.))
-    use_extra: bool = True
-
-@dataclass
-class AEOptions(Config):
-    "Kind 'ae': the trained autoencoder whose frozen encoder the head sits on, the head, and the fine-tuning."
-    autoencoder: str|None = None
-    dff: int = 64
-    dropout: float = 0.1
-    fine_tune_epochs: int = 0
-    use_extra: bool = True
-
-@dataclass
-class RNNOptions(Config):
-    "Kind 'rnn': the RAPID-style recurrent layers."
-    units: int = 100
-    cell: str = 'gru'
-    dropout: float = 0.1
-    use_extra: bool = True
-
-@dataclass
-class TokenSize(Config):
-    "The size of the token Transformer (`token_transformer`); the default is the size that `benchmarks/bench_tokens.py` found to classify 30,000 light curves/s on 2 CPU cores."
-    d_model: int = 32
-    num_layers: int = 1
-    num_heads: int = 2
-    dff: int = 64
-    dropout: float = 0.1
-
-@dataclass
-class TokenData(Config):
-    "How observations become tokens (`tokens.tokens_from_observations`): the window around the trigger, the longest sequence."
-    window: tuple|None = WINDOW
-    max_tokens: int|None = MAX_TOKENS
-
-    def __post_init__(self):
-        if self.window is not None: self.window = tuple(float(d) for d in self.window)
-
-@dataclass
-class TokenOptions(Config):
-    "Kind 'tokens': the irregular-time Transformer on observation tokens, optionally started from a pretrained encoder."
-    size: TokenSize = field(default_factory=TokenSize)
-    tokens: TokenData = field(default_factory=TokenData)
-    causal: bool = False
-    learn_frequencies: bool = False
-    head_units: int = 64
-    pretrained: str|None = None
-
-CLASSIFIER_OPTIONS = {'encoder': EncoderOptions, 'ae': AEOptions, 'rnn': RNNOptions, 'tokens': TokenOptions}
-
-@dataclass
-class ClassifierConfig(Config):
-    "Everything that defines a classifier training run."
-    kind: str = 'encoder'
-    out: str = 'runs/classifier'
-    seed: int = 0
-    data: DataConfig = field(default_factory=DataConfig)
-    optimisation: Optimisation = field(default_factory=lambda: Optimisation(epochs=30, learning_rate=1e-3, jit_compile='auto'))
-    model: EncoderOptions|AEOptions|RNNOptions|None = None
-    truncated_copies: int = 2
-
-    def __post_init__(self):
-        if self.truncated_copies < 0: raise ValueError(f"`truncated_copies` must be >= 0, got {self.truncated_copies}")
-        if self.kind not in CLASSIFIER_OPTIONS:
-            raise ValueError(f"unknown classifier kind {self.kind!r}: expected one of {tuple(CLASSIFIER_OPTIONS)}")
-        options = CLASSIFIER_OPTIONS[self.kind]
-        if self.model is None: self.model = options()
-        if isinstance(self.model, dict): self.model = options.from_dict(self.model, f'{self}.model')
-        if not isinstance(self.model, options):
-            raise ValueError(f"kind {self.kind!r} takes {options.__name__} as `model`, got {type(self.model).__name__}")
-
-    def with_options(self, **options):
-        "A copy with the settings given by name; a new `kind` starts from that kind's default options."
-        kind = options.pop('kind', self.kind)
-        return Config.with_options(self if kind == self.kind else replace(self, kind=kind, model=None), **options)
-
-    def __str__(self): return f"ClassifierConfig(kind={self.kind!r})"
-
 # %% ../nbs/22_train.ipynb #67982a71
 def build_classifier(config:ClassifierConfig, train:LightCurves) -> keras.Model|None:
     "The Transformer classifier that `config` describes (None for the RNN, which its training function builds)."
-    options = config.model
+    options = config.options
     if config.kind == 'ae':
         if not options.autoencoder: raise ValueError("kind 'ae' needs `autoencoder`: the .keras file of a trained autoencoder")
         return build_ae_classifier(options.autoencoder, train, options.dff, options.dropout, use_extra=options.use_extra)
     if config.kind == 'encoder':
-        size, sparsity = options.size, options.sparsity
-        return build_encoder_classifier(train, size.d_model, size.num_layers, size.num_heads, size.dff, size.dropout,
-                                        size.embed, sparsity.kld_alpha, sparsity.kld_rho, use_extra=options.use_extra)
+        return build_encoder_classifier(train, **options.size.to_dict(), **options.sparsity.to_dict(), use_extra=options.use_extra)
     return None
 
 def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
@@ -509,7 +145,7 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
         keras.utils.set_random_seed(config.seed)
         lcs, config = run_data(config, lcs)
         train, valid = split_by_object(lcs, config.data.valid_fraction, seed=config.seed)
-        if config.truncated_copies: train = random_truncations(train, config.truncated_copies, seed=config.seed)
+        if config.truncated_copies: train = train.with_truncated_copies(config.truncated_copies, seed=config.seed)
         out, optimisation = Path(config.out), config.optimisation
         config.save(out/'config.json')
         callbacks = [*run_callbacks(out), *callbacks]
@@ -517,16 +153,15 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
         if model is None:
             stop = keras.callbacks.EarlyStopping(patience=optimisation.patience, restore_best_weights=True)
             model, history = train_rnn_classifier(train, valid, optimisation.epochs, optimisation.batch_size,
-                                                  optimisation.learning_rate, units=config.model.units, cell=config.model.cell,
-                                                  dropout=config.model.dropout, use_extra=config.model.use_extra,
+                                                  optimisation.learning_rate, **config.options.to_dict(),
                                                   callbacks=[stop, *callbacks], seed=config.seed,
                                                   verbose=verbose)
         else:
             history = train_classifier(model, train, valid, optimisation.epochs, optimisation.batch_size,
                                        optimisation.learning_rate, patience=optimisation.patience, callbacks=callbacks,
                                        verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
-            if config.kind == 'ae' and config.model.fine_tune_epochs:
-                fine_tune(model, train, valid, config.model.fine_tune_epochs, optimisation.learning_rate / 10,
+            if config.kind == 'ae' and config.options.fine_tune_epochs:
+                fine_tune(model, train, valid, config.options.fine_tune_epochs, optimisation.learning_rate / 10,
                           patience=optimisation.patience, verbose=verbose, seed=config.seed)
         return model, history.history, _score_and_save(model, valid, final_probabilities(model, valid), len(train), out)
 
@@ -539,25 +174,22 @@ def _score_and_save(model:keras.Model, valid, valid_probs:np.ndarray, n_training
     return scores
 
 # %% ../nbs/22_train.ipynb #6ee12beb
-def run_tokens(config:Config, tokens:Tokens|None=None, classes:tuple|None=PLASTICC_TRAIN_TARGETS, split:str='train'):
+def run_tokens(config:Config, tokens:Tokens|None=None, classes:tuple|None=PLASTICC_TRAIN_TARGETS, sample:str='train'):
     "The tokens of a run (from `tokens` or `config.data`), and `config` with their ids recorded if `tokens` was given."
-    data, options = config.data, config.tokens if isinstance(config, PretrainConfig) else config.model.tokens
-    return run_data(config, tokens, select=Tokens.select,
-                    load=lambda: load_tokens(data.source, split, classes, data.n_objects, options.window, options.max_tokens))
-
-def _token_size(options) -> dict:
-    return dict(**options.size.to_dict(), learn_frequencies=options.learn_frequencies, head_units=options.head_units)
+    data, token_data = config.data, config.tokens if isinstance(config, PretrainConfig) else config.options.tokens
+    return run_data(config, tokens,
+                    load=lambda: load_tokens(data.source, sample, classes, data.n_objects, token_data.window, token_data.max_tokens))
 
 def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None, verbose:int=1, callbacks:list=()):
     "`train_classifier_run` for kind 'tokens'."
     keras.utils.set_random_seed(config.seed)
     tokens, config = run_tokens(config, tokens)
-    train, valid = split_tokens(tokens, config.data.valid_fraction, seed=config.seed)
-    options, optimisation = config.model, config.optimisation
-    if config.truncated_copies and not options.causal: train = random_token_truncations(train, config.truncated_copies, seed=config.seed)
+    train, valid = split_by_object(tokens, config.data.valid_fraction, seed=config.seed)
+    options, optimisation = config.options, config.optimisation
+    if config.truncated_copies and not options.causal: train = train.with_truncated_copies(config.truncated_copies, seed=config.seed)
     out = Path(config.out)
     config.save(out/'config.json')
-    model = token_classifier(train, options.pretrained, options.causal, **_token_size(options))
+    model = token_classifier(train, options.pretrained, options.causal, **options.size.to_dict())
     history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
                               patience=optimisation.patience,
                               callbacks=[*run_callbacks(out), *callbacks],
@@ -565,26 +197,6 @@ def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None,
     return model, history.history, _score_and_save(model, valid, token_probabilities(model, valid), len(train), out)
 
 # %% ../nbs/22_train.ipynb #dabcffe5
-@dataclass
-class PretrainConfig(Config):
-    "Everything that defines a masked-observation pretraining run of the token Transformer."
-    out: str = 'runs/token_pretrainer'
-    seed: int = 0
-    data: DataConfig = field(default_factory=DataConfig)
-    split: str = 'train'
-    tokens: TokenData = field(default_factory=TokenData)
-    size: TokenSize = field(default_factory=TokenSize)
-    learn_frequencies: bool = False
-    head_units: int = 64
-    mask_low: float = 0.15
-    mask_high: float = 0.3
-    optimisation: Optimisation = field(default_factory=lambda: Optimisation(epochs=30, batch_size=128, learning_rate=1e-3, jit_compile='auto'))
-
-    def __post_init__(self):
-        if not 0 < self.mask_low <= self.mask_high < 1:
-            raise ValueError(f"need 0 < mask_low <= mask_high < 1, got {self.mask_low}, {self.mask_high}")
-        if self.split not in ('train', 'test'): raise ValueError(f"`split` must be 'train' or 'test', got {self.split!r}")
-
 def pretrain_tokens(config:PretrainConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
                     tokens:Tokens|None=None, # tokens (labels unused); default: read from `config.data`
                     verbose:int=1, callbacks:list=()) -> tuple: # (trained `TokenPretrainer`, history dict)
@@ -592,11 +204,11 @@ def pretrain_tokens(config:PretrainConfig|dict|None=None, # the run (a dict or N
     config = PretrainConfig.from_dict(config) if isinstance(config, dict) else (config or PretrainConfig())
     with distributed(config) as config:
         keras.utils.set_random_seed(config.seed)
-        tokens, config = run_tokens(config, tokens, classes=None, split=config.split)
-        train, valid = split_tokens(tokens, config.data.valid_fraction, seed=config.seed, stratify=False)
+        tokens, config = run_tokens(config, tokens, classes=None, sample=config.sample)
+        train, valid = split_by_object(tokens, config.data.valid_fraction, seed=config.seed, stratify=False)
         out, optimisation = Path(config.out), config.optimisation
         config.save(out/'config.json')
-        model = token_pretrainer(train, **_token_size(config))
+        model = token_pretrainer(train, **config.size.to_dict())
         history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
                                   mask_fraction=(config.mask_low, config.mask_high), patience=optimisation.patience,
                                   callbacks=[*run_callbacks(out),
@@ -606,71 +218,21 @@ def pretrain_tokens(config:PretrainConfig|dict|None=None, # the run (a dict or N
     return model, history.history
 
 # %% ../nbs/22_train.ipynb #6bddc6b2
-def option(config:Config, name:str, help:str, type=None) -> Param:
-    "A command-line option for the setting `name` of `config`: its help shows the default read from `config`."
-    return Param(f"{help} (default: {config.get(name)})", type)
-
-def kinds_option(name:str, help:str, type=None) -> Param:
-    "A `lc_train_classifier` option: its help shows the default of each classifier kind that has the setting `name`."
-    configs = {kind: ClassifierConfig(kind=kind) for kind in CLASSIFIER_OPTIONS}
-    defaults = {kind: config.get(name) for kind, config in configs.items() if name in config.paths() or name in _ALIASES}
-    if len(defaults) == len(configs) and len({repr(v) for v in defaults.values()}) == 1: shown = next(iter(defaults.values()))
-    else: shown = ', '.join(f"kind {kind}: {value}" for kind, value in defaults.items())
-    return Param(f"{help} (default: {shown})", type)
-
-STRATEGY_HELP = "'none' (one device), 'mirrored' (every local GPU, else every CPU device) or 'multi_worker' (the cluster in TF_CONFIG)"
 VERBOSE_HELP = verbose_help("1: progress bar, 2: one line per epoch, 0: silent")
+CONFIG_HELP = "a config.json to start from (command-line options override it)"
 
 def replicas_text(model:keras.Model, config:Config) -> str:
     "The strategy of a run and the replicas its model trained on, for a tool's last lines."
     strategy = getattr(model, 'distribute_strategy', None)         # the TensorFlow trainer's
     return f"strategy {config.optimisation.strategy} ({1 if strategy is None else strategy.num_replicas_in_sync} replicas)"
 
-def given_options(arguments:dict) -> dict:
-    "The command-line options that were given (not None), without `config` and `verbose`."
-    return {k: v for k, v in arguments.items() if k not in ('config', 'verbose') and v is not None}
-
 # %% ../nbs/22_train.ipynb #ad00513c
-_AE = TrainConfig()
-
 @command_line_tool
 @call_parse
-def train_ae_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
-                 data:option(_AE, 'data', "data source: Bazin directory, PLAsTiCC directory or .npz", str)=None,
-                 out:option(_AE, 'out', "output directory", str)=None,
-                 n_objects:option(_AE, 'n_objects', "use only the first n objects", int)=None,
-                 approximate:option(_AE, 'approximate', "approximate autoencoder: reconstruct the noiseless true_flux", bool_arg)=None,
-                 wgt_map:option(_AE, 'wgt_map', "weight the loss with the weight map", bool_arg)=None,
-                 valid_fraction:option(_AE, 'valid_fraction', "fraction of objects for validation", float)=None,
-                 seed:option(_AE, 'seed', "random seed", int)=None,
-                 embed:option(_AE, 'embed', "embed the filters with a Dense layer", bool_arg)=None,
-                 d_model:option(_AE, 'd_model', "model size", int)=None,
-                 num_layers:option(_AE, 'num_layers', "encoder and decoder layers", int)=None,
-                 num_heads:option(_AE, 'num_heads', "attention heads", int)=None,
-                 dff:option(_AE, 'dff', "feed-forward units", int)=None,
-                 dropout:option(_AE, 'dropout', "dropout rate", float)=None,
-                 max_len:option(_AE, 'max_len', "longest sequence", int)=None,
-                 loss:option(_AE, 'loss', f"one of {', '.join(LOSS_NAMES)}", str)=None,
-                 kld_alpha:option(_AE, 'kld_alpha', "weight of the KL sparsity penalty", float)=None,
-                 kld_rho:option(_AE, 'kld_rho', "target weight magnitude of the KL penalty", float)=None,
-                 learning_rate:option(_AE, 'learning_rate', "fixed step size (None: the warm-up schedule)", float)=None,
-                 lr_scale:option(_AE, 'lr_scale', "schedule scale", float)=None,
-                 warmup:option(_AE, 'warmup', "schedule warm-up steps", float)=None,
-                 exponent:option(_AE, 'exponent', "schedule warm-up exponent", float)=None,
-                 beta_1:option(_AE, 'beta_1', "Adam beta_1", float)=None,
-                 beta_2:option(_AE, 'beta_2', "Adam beta_2", float)=None,
-                 epsilon:option(_AE, 'epsilon', "Adam epsilon", float)=None,
-                 batch_size:option(_AE, 'batch_size', "batch size", int)=None,
-                 epochs:option(_AE, 'epochs', "maximum epochs", int)=None,
-                 patience:option(_AE, 'patience', "early-stopping patience in epochs", int)=None,
-                 jit_compile:option(_AE, 'jit_compile', "compile with XLA", bool_arg)=None,
-                 precision:option(_AE, 'precision', f"one of {', '.join(PRECISIONS)} ('auto': mixed_bfloat16 where bfloat16 is native)", str)=None,
-                 skip_unobserved:option(_AE, 'skip_unobserved', "compute only the steps that reach the loss", bool_arg)=None,
-                 strategy:option(_AE, 'strategy', STRATEGY_HELP, str)=None,
-                 verbose:Param(VERBOSE_HELP, int)=1,
-                ):
+@config_options(TrainConfig())
+def train_ae_cli(config:Param(CONFIG_HELP, str)=None, *, verbose:Param(VERBOSE_HELP, int)=1, **options):
     "Train the Transformer autoencoder and write model.keras, history.csv, config.json and TensorBoard logs."
-    run = (TrainConfig.load(config) if config else TrainConfig()).with_options(**given_options(locals()))
+    run = (TrainConfig.load(config) if config else TrainConfig()).with_options(**given_options(options))
     model, history = train_autoencoder(run, verbose=keras_verbosity(verbose))
     print(f"precision {model.dtype_policy.name}, skip_unobserved={run.skip_unobserved}, jit_compile={run.optimisation.jit_compile}, "
           f"{replicas_text(model, run)}; best validation loss {min(history['val_loss']):.5g}")
@@ -679,77 +241,24 @@ def train_ae_cli(config:Param("a config.json to start from (command-line options
 # %% ../nbs/22_train.ipynb #ac04c323
 @command_line_tool
 @call_parse
-def train_classifier_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
-                         kind:option(ClassifierConfig(), 'kind', f"one of {', '.join(CLASSIFIER_OPTIONS)}: encoder + FFN, AE classifier, RNN, token Transformer", str)=None,
-                         data:kinds_option('data', "data source: Bazin directory, PLAsTiCC directory or .npz", str)=None,
-                         out:kinds_option('out', "output directory", str)=None,
-                         n_objects:kinds_option('n_objects', "use only the first n objects", int)=None,
-                         valid_fraction:kinds_option('valid_fraction', "fraction of objects for validation", float)=None,
-                         seed:kinds_option('seed', "random seed", int)=None,
-                         epochs:kinds_option('epochs', "maximum epochs", int)=None,
-                         batch_size:kinds_option('batch_size', "batch size", int)=None,
-                         learning_rate:kinds_option('learning_rate', "Adam learning rate", float)=None,
-                         patience:kinds_option('patience', "early-stopping patience in epochs", int)=None,
-                         d_model:kinds_option('d_model', "encoder size", int)=None,
-                         num_layers:kinds_option('num_layers', "encoder layers", int)=None,
-                         num_heads:kinds_option('num_heads', "attention heads", int)=None,
-                         dff:kinds_option('dff', "feed-forward units (kind ae: of the head)", int)=None,
-                         dropout:kinds_option('dropout', "dropout rate", float)=None,
-                         embed:kinds_option('embed', "embed the filters with a Dense layer", bool_arg)=None,
-                         kld_alpha:kinds_option('kld_alpha', "KL sparsity penalty weight (0: none)", float)=None,
-                         kld_rho:kinds_option('kld_rho', "KL target weight magnitude", float)=None,
-                         autoencoder:kinds_option('autoencoder', ".keras file of a trained autoencoder", str)=None,
-                         fine_tune_epochs:kinds_option('fine_tune_epochs', "epochs of fine-tuning the encoder afterwards", int)=None,
-                         use_extra:kinds_option('use_extra', "take the per-object inputs (amplitudes, redshift...)", bool_arg)=None,
-                         truncated_copies:kinds_option('truncated_copies', "randomly truncated copies of each training object", int)=None,
-                         units:kinds_option('units', "recurrent units", int)=None,
-                         cell:kinds_option('cell', "'gru' or 'lstm'", str)=None,
-                         causal:kinds_option('causal', "causal mask: probabilities after every observation", bool_arg)=None,
-                         learn_frequencies:kinds_option('learn_frequencies', "trainable time-encoding frequencies", bool_arg)=None,
-                         head_units:kinds_option('head_units', "units of the head", int)=None,
-                         pretrained:kinds_option('pretrained', ".keras file of a token pretrainer (lc_pretrain_tokens)", str)=None,
-                         max_tokens:kinds_option('max_tokens', "longest token sequence (longer: merged by night, most recent kept)", int)=None,
-                         strategy:kinds_option('strategy', STRATEGY_HELP, str)=None,
-                         verbose:Param(VERBOSE_HELP, int)=1,
-                        ):
+@config_options({kind: ClassifierConfig(kind=kind) for kind in CLASSIFIER_OPTIONS}, exclude=('kind',))
+def train_classifier_cli(config:Param(CONFIG_HELP, str)=None,
+                         kind:option(ClassifierConfig(), 'kind')=None,
+                         *, verbose:Param(VERBOSE_HELP, int)=1, **options):
     "Train a classifier (encoder + FFN, AE classifier, RNN or token Transformer); write model.keras, history.csv, metrics.json, config.json."
-    run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options(locals()))
+    run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options({'kind': kind, **options}))
     model, _, scores = train_classifier_run(run, verbose=keras_verbosity(verbose))
     loss = 'kaggle_weighted_log_loss' if 'kaggle_weighted_log_loss' in scores else 'class_mean_log_loss'
     print(f"{replicas_text(model, run)}; validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}")
     report_outputs(run.out, 'model.keras, history.csv, metrics.json, config.json')
 
 # %% ../nbs/22_train.ipynb #fabb8067
-_PRE = PretrainConfig()
-
 @command_line_tool
 @call_parse
-def pretrain_tokens_cli(config:Param("a config.json to start from (command-line options override it)", str)=None,
-                        data:option(_PRE, 'data', "data source: PLAsTiCC directory, Bazin directory or .npz", str)=None,
-                        split:option(_PRE, 'split', "PLAsTiCC split to read: 'train' or 'test' (labels are not used)", str)=None,
-                        out:option(_PRE, 'out', "output directory", str)=None,
-                        n_objects:option(_PRE, 'n_objects', "use only the first n objects", int)=None,
-                        valid_fraction:option(_PRE, 'valid_fraction', "fraction of objects for validation", float)=None,
-                        seed:option(_PRE, 'seed', "random seed", int)=None,
-                        d_model:option(_PRE, 'd_model', "model size", int)=None,
-                        num_layers:option(_PRE, 'num_layers', "encoder layers", int)=None,
-                        num_heads:option(_PRE, 'num_heads', "attention heads", int)=None,
-                        dff:option(_PRE, 'dff', "feed-forward units", int)=None,
-                        dropout:option(_PRE, 'dropout', "dropout rate", float)=None,
-                        learn_frequencies:option(_PRE, 'learn_frequencies', "trainable time-encoding frequencies", bool_arg)=None,
-                        head_units:option(_PRE, 'head_units', "units of the flux head", int)=None,
-                        mask_low:option(_PRE, 'mask_low', "smallest share of an object's tokens hidden", float)=None,
-                        mask_high:option(_PRE, 'mask_high', "largest share of an object's tokens hidden", float)=None,
-                        max_tokens:option(_PRE, 'max_tokens', "longest token sequence", int)=None,
-                        epochs:option(_PRE, 'epochs', "maximum epochs", int)=None,
-                        batch_size:option(_PRE, 'batch_size', "batch size", int)=None,
-                        learning_rate:option(_PRE, 'learning_rate', "Adam learning rate", float)=None,
-                        patience:option(_PRE, 'patience', "early-stopping patience in epochs", int)=None,
-                        strategy:option(_PRE, 'strategy', STRATEGY_HELP, str)=None,
-                        verbose:Param(VERBOSE_HELP, int)=1,
-                       ):
+@config_options(PretrainConfig())
+def pretrain_tokens_cli(config:Param(CONFIG_HELP, str)=None, *, verbose:Param(VERBOSE_HELP, int)=1, **options):
     "Pretrain the token Transformer's encoder by masked-observation reconstruction; write model.keras, history.csv, config.json, logs."
-    run = (PretrainConfig.load(config) if config else PretrainConfig()).with_options(**given_options(locals()))
+    run = (PretrainConfig.load(config) if config else PretrainConfig()).with_options(**given_options(options))
     _, history = pretrain_tokens(run, verbose=keras_verbosity(verbose))
     print(f"best validation loss {min(history['val_loss']):.5g} (mean chi2 of the hidden fluxes)")
     report_outputs(run.out, 'model.keras, history.csv, config.json, TensorBoard logs')

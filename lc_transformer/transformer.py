@@ -5,18 +5,18 @@
 # %% ../nbs/10_transformer.ipynb #cd831391
 from __future__ import annotations
 import weakref
-from contextlib import contextmanager
 import numpy as np
 import keras
 from keras import ops, layers
 from .cli import progress
+from .config import ModelSize
 
 # %% auto #0
 __all__ = ['positional_encoding', 'observed_steps', 'look_ahead_mask', 'shift_right', 'decoder_step_mask', 'ObservedSteps',
-           'is_registered_as', 'large_negative', 'dtype_policy_scope', 'CachedMultiHeadAttention', 'EncoderLayer',
-           'DecoderLayer', 'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder', 'decoder_steps',
-           'selected_steps', 'take_steps', 'spread_steps', 'TransformerAutoencoder', 'autoencoder_inputs',
-           'reconstruct_teacher_forced', 'reconstruct_naive', 'reconstruct', 'attention_maps', 'forward_flops']
+           'is_registered_as', 'large_negative', 'CachedMultiHeadAttention', 'EncoderLayer', 'DecoderLayer',
+           'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder', 'decoder_steps', 'selected_steps',
+           'take_steps', 'spread_steps', 'TransformerAutoencoder', 'autoencoder_inputs', 'reconstruct_teacher_forced',
+           'reconstruct_naive', 'reconstruct', 'attention_maps', 'forward_flops']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -29,9 +29,9 @@ def positional_encoding(max_len:int, # number of positions
     return np.where(feature % 2 == 0, np.sin(angle), np.cos(angle)).astype(np.float32)
 
 # %% ../nbs/10_transformer.ipynb #8ff17f8a
-def observed_steps(mask): # (batch, steps, filters): the observation mask, boolean or 0/1
+def observed_steps(observed): # (batch, steps, filters): the observation mask, boolean or 0/1
     "Boolean `(batch, steps)`: True where the observation mask has at least one observed filter (not padding)."
-    return ops.any(ops.not_equal(mask, 0), axis=-1)
+    return ops.any(ops.not_equal(observed, 0), axis=-1)
 
 def look_ahead_mask(steps:int):
     "Boolean `(steps, steps)`: query step `q` may attend to key step `k` only if `k <= q`."
@@ -61,14 +61,6 @@ def is_registered_as(obj, cls) -> bool:
 def large_negative(dtype) -> float:
     "A finite stand-in for minus infinity in `dtype`: -3e4 in float16, -1e9 otherwise (float32, bfloat16, float64)."
     return -3e4 if keras.backend.standardize_dtype(dtype) == 'float16' else -1e9
-
-@contextmanager
-def dtype_policy_scope(policy): # a dtype policy or its name, e.g. 'mixed_bfloat16'
-    "Layers made inside the block take `policy` by default (Keras' global policy, restored after)."
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(policy)
-    try: yield
-    finally: keras.config.set_dtype_policy(previous)
 
 # %% ../nbs/10_transformer.ipynb #ccedd813
 def _check_heads(d_model, num_heads):
@@ -101,10 +93,18 @@ class CachedMultiHeadAttention(layers.Layer):
         _check_heads(d_model, num_heads)
         self.d_model, self.num_heads, self.depth = d_model, num_heads, d_model // num_heads
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.query = layers.Dense(d_model, kernel_regularizer=self.kernel_regularizer, name='query')
-        self.key_value = layers.Dense(2 * d_model, kernel_regularizer=self.kernel_regularizer, name='key_value')
-        self.output_dense = layers.Dense(d_model, name='output')
+        self.query = layers.Dense(d_model, kernel_regularizer=self.kernel_regularizer, name='query', dtype=self.dtype_policy)
+        self.key_value = layers.Dense(2 * d_model, kernel_regularizer=self.kernel_regularizer, name='key_value',
+                                      dtype=self.dtype_policy)
+        self.output_dense = layers.Dense(d_model, name='output', dtype=self.dtype_policy)
         self.supports_masking = True   # the query's mask flows on to the output
+
+    def build(self, query_shape, value_shape=None):
+        "The projections, for queries `(batch, q, features)` and values `(batch, k, features)` (by default shaped as the queries)."
+        self.query.build(query_shape)
+        if not self.key_value.built:                     # `project_key_value` builds it when it comes first
+            self.key_value.build(query_shape if value_shape is None else value_shape)
+        self.output_dense.build((*query_shape[:-1], self.d_model))
 
     def _split_heads(self, x): # (batch, steps, d_model) -> (batch, heads, steps, depth)
         return ops.transpose(ops.reshape(x, (-1, _steps(x), self.num_heads, self.depth)), (0, 2, 1, 3))
@@ -143,8 +143,12 @@ class CachedMultiHeadAttention(layers.Layer):
                 'kernel_regularizer': keras.regularizers.serialize(self.kernel_regularizer)}
 
 # %% ../nbs/10_transformer.ipynb #a2e6ca0b
-def _feed_forward(d_model, dff):
-    return keras.Sequential([layers.Dense(dff, activation='relu'), layers.Dense(d_model)], name='feed_forward')
+def _feed_forward(d_model, dff, dtype):
+    "`Dense(dff, relu) -> Dense(d_model)`, computing under the dtype policy `dtype`."
+    block = keras.Sequential([layers.Dense(dff, activation='relu', dtype=dtype), layers.Dense(d_model, dtype=dtype)],
+                             name='feed_forward')
+    block.dtype_policy = dtype                                   # `Sequential` takes no `dtype` argument
+    return block
 
 # %% ../nbs/10_transformer.ipynb #fbaaaef5
 @keras.saving.register_keras_serializable(package='lc_transformer')
@@ -154,11 +158,16 @@ class EncoderLayer(layers.Layer):
         super().__init__(**kwargs)
         self.d_model, self.num_heads, self.dff, self.dropout = d_model, num_heads, dff, dropout
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.attention = CachedMultiHeadAttention(d_model, num_heads, self.kernel_regularizer, name='attention')
-        self.feed_forward = _feed_forward(d_model, dff)
-        self.norm1, self.norm2 = layers.LayerNormalization(epsilon=1e-6), layers.LayerNormalization(epsilon=1e-6)
-        self.drop1, self.drop2 = layers.Dropout(dropout), layers.Dropout(dropout)
+        self.attention = CachedMultiHeadAttention(d_model, num_heads, self.kernel_regularizer, name='attention',
+                                                  dtype=self.dtype_policy)
+        self.feed_forward = _feed_forward(d_model, dff, self.dtype_policy)
+        self.norm1, self.norm2 = (layers.LayerNormalization(epsilon=1e-6, dtype=self.dtype_policy) for _ in range(2))
+        self.drop1, self.drop2 = (layers.Dropout(dropout, dtype=self.dtype_policy) for _ in range(2))
         self.supports_masking = True   # the output steps are the input steps: the mask flows on
+
+    def build(self, input_shape): # (batch, steps, d_model)
+        self.attention.build(input_shape, input_shape)
+        for block in (self.norm1, self.norm2, self.feed_forward): block.build(input_shape)
 
     def call(self, inputs, mask=None, training=None, return_attention_scores=False, attention_mask=None):
         """`inputs`: `(batch, steps, d_model)`; `mask`: boolean `(batch, steps)` of the steps that may be attended to;
@@ -183,11 +192,18 @@ class DecoderLayer(layers.Layer):
         super().__init__(**kwargs)
         self.d_model, self.num_heads, self.dff, self.dropout = d_model, num_heads, dff, dropout
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.self_attention = CachedMultiHeadAttention(d_model, num_heads, self.kernel_regularizer, name='self_attention')
-        self.cross_attention = CachedMultiHeadAttention(d_model, num_heads, name='cross_attention')
-        self.feed_forward = _feed_forward(d_model, dff)
-        self.norms = [layers.LayerNormalization(epsilon=1e-6, name=f'norm{i}') for i in range(3)]
-        self.drops = [layers.Dropout(dropout) for _ in range(3)]
+        self.self_attention = CachedMultiHeadAttention(d_model, num_heads, self.kernel_regularizer, name='self_attention',
+                                                       dtype=self.dtype_policy)
+        self.cross_attention = CachedMultiHeadAttention(d_model, num_heads, name='cross_attention', dtype=self.dtype_policy)
+        self.feed_forward = _feed_forward(d_model, dff, self.dtype_policy)
+        self.norms = [layers.LayerNormalization(epsilon=1e-6, name=f'norm{i}', dtype=self.dtype_policy) for i in range(3)]
+        self.drops = [layers.Dropout(dropout, dtype=self.dtype_policy) for _ in range(3)]
+
+    def build(self, input_shape): # [(batch, steps, d_model), (batch, encoder steps, d_model)]
+        steps_shape, encoder_shape = input_shape
+        self.self_attention.build(steps_shape, steps_shape)
+        self.cross_attention.build(steps_shape, encoder_shape)
+        for block in (*self.norms, self.feed_forward): block.build(steps_shape)
 
     def attend_and_feed(self, x, self_attended, encoder_key_value, encoder_mask=None, training=None):
         "The blocks after the self-attention: shared by the full pass and the incremental decoder."
@@ -240,21 +256,27 @@ def _unpack(inputs, names, layer):
 class _Stack(layers.Layer):
     "What encoder and decoder stacks share: arguments, embedding, positional encoding, config (abstract: not registered)."
     layer_class = None
-    def __init__(self, n_filters:int=6, d_model:int=128, num_layers:int=8, num_heads:int=8, dff:int=64,
-                 dropout:float=0., embed:bool=True, max_len:int=512, first_kernel_regularizer=None, **kwargs):
+    def __init__(self, n_filters:int=6, d_model:int=ModelSize.d_model, num_layers:int=ModelSize.num_layers,
+                 num_heads:int=ModelSize.num_heads, dff:int=ModelSize.dff, dropout:float=ModelSize.dropout, embed:bool=ModelSize.embed, max_len:int=512, first_kernel_regularizer=None, trainable:bool=True, **kwargs):
         super().__init__(**kwargs)
         _check_stack(n_filters, d_model, num_layers, num_heads, dff, dropout, embed, max_len)
         self.n_filters, self.d_model, self.num_layers, self.num_heads = n_filters, d_model, num_layers, num_heads
         self.dff, self.dropout, self.embed, self.max_len = dff, dropout, embed, max_len
         self.first_kernel_regularizer = keras.regularizers.get(first_kernel_regularizer)
         self.positions = positional_encoding(max_len, d_model)
-        with dtype_policy_scope(self.dtype_policy):                                  # the parts compute as the stack does
-            self.embedding = layers.Dense(d_model, kernel_regularizer=self.first_kernel_regularizer, name='embedding') if embed else None
-            self.input_dropout = layers.Dropout(dropout)
-            self.layers_ = [self.layer_class(d_model, num_heads, dff, dropout, name=f'layer{i}',
-                                             kernel_regularizer=None if embed or i else self.first_kernel_regularizer)
-                            for i in range(num_layers)]
+        self.embedding = (layers.Dense(d_model, kernel_regularizer=self.first_kernel_regularizer, name='embedding',
+                                       dtype=self.dtype_policy) if embed else None)
+        self.input_dropout = layers.Dropout(dropout, dtype=self.dtype_policy)
+        self.layers_ = [self.layer_class(d_model, num_heads, dff, dropout, name=f'layer{i}', dtype=self.dtype_policy,
+                                         kernel_regularizer=None if embed or i else self.first_kernel_regularizer)
+                        for i in range(num_layers)]
+        self.trainable = trainable                                    # once the layers exist: a frozen stack freezes them
         self.supports_masking = True
+
+    def _build_embedding(self):
+        "Builds the embedding (sized by `n_filters`); returns the shape of the embedded steps, `(batch, steps, d_model)`."
+        if self.embed: self.embedding.build((None, None, 2 * self.n_filters))
+        return (None, None, self.d_model)
 
     def embed_steps(self, flux, observed, first_position=0, positions=None, training=None):
         """Embedding plus positional encoding of `flux` `(batch, steps, filters)` and its observation mask `observed`
@@ -287,12 +309,17 @@ class _Stack(layers.Layer):
 class TransformerEncoder(_Stack):
     "Embedding, positional encoding and `num_layers` encoder layers: light curves to per-step encodings."
     layer_class = EncoderLayer
+    def build(self, input_shape):
+        "The embedding and the layers, sized by the configuration (`n_filters`, `d_model`) whatever the steps."
+        steps_shape = self._build_embedding()
+        for layer in self.layers_: layer.build(steps_shape)
+
     def call(self, inputs, training=None, return_attention_scores=False, positions=None):
-        """`inputs`: `[flux, mask]`, light curves `(batch, steps, filters)` and their observation mask (boolean or 0/1,
+        """`inputs`: `[flux, observed]`, light curves `(batch, steps, filters)` and their observation mask (boolean or 0/1,
         same shape); `positions`: their time steps `(batch, steps)` when they are a selection of steps (`take_steps`).
         Returns the encodings `(batch, steps, d_model)`, which carry the Keras mask of the observed steps, or with
         `return_attention_scores` also the list of every layer's weights `(batch, heads, steps, steps)`."""
-        flux, observed = _unpack(inputs, ('flux', 'mask'), 'TransformerEncoder')
+        flux, observed = _unpack(inputs, ('flux', 'observed'), 'TransformerEncoder')
         mask = observed_steps(observed)                                         # (batch, steps)
         x, scores = self.embed_steps(flux, observed, positions=positions, training=training), []
         for layer in self.layers_:
@@ -302,7 +329,7 @@ class TransformerEncoder(_Stack):
 
     def compute_mask(self, inputs, mask=None):
         "The mask of the encodings: the observed steps of the observation mask."
-        return observed_steps(_unpack(inputs, ('flux', 'mask'), 'TransformerEncoder')[1])
+        return observed_steps(_unpack(inputs, ('flux', 'observed'), 'TransformerEncoder')[1])
 
 # %% ../nbs/10_transformer.ipynb #e06b1553
 def encoder_max_len(n_steps:int) -> int:
@@ -315,8 +342,13 @@ def encoder_max_len(n_steps:int) -> int:
 class TransformerDecoder(_Stack):
     "Embedding, positional encoding and `num_layers` decoder layers over the shifted teacher and the encoder output."
     layer_class = DecoderLayer
+    def build(self, input_shape):
+        "The embedding and the layers, sized by the configuration (`n_filters`, `d_model`, that of the encoder too) whatever the steps."
+        steps_shape = self._build_embedding()
+        for layer in self.layers_: layer.build([steps_shape, steps_shape])
+
     def call(self, inputs, mask=None, training=None, return_attention_scores=False, positions=None):
-        """`inputs`: `[teacher, mask, encoder_output]`: the light curve to produce `(batch, steps, filters)` and its
+        """`inputs`: `[teacher, observed, encoder_output]`: the light curve to produce `(batch, steps, filters)` and its
         observation mask (boolean or 0/1, same shape), which the decoder shifts right itself, and the encodings
         `(batch, encoder steps, d_model)`. `mask`: the Keras masks of these inputs; only the last is used, the encoder
         steps that may be attended to (by default the mask the encoder's output carries), and it is required. The
@@ -325,7 +357,7 @@ class TransformerDecoder(_Stack):
         lists of self- and cross-attention weights of every layer. With `positions` `(batch, n)`, the time steps
         that `selected_steps(decoder_steps(...))` selects, only those steps are computed: the output is
         `(batch, n, d_model)`, equal at the selected steps to the full output."""
-        teacher, observed, encoder_output = _unpack(inputs, ('teacher', 'mask', 'encoder_output'), 'TransformerDecoder')
+        teacher, observed, encoder_output = _unpack(inputs, ('teacher', 'observed', 'encoder_output'), 'TransformerDecoder')
         encoder_mask = None if mask is None else mask[-1]
         if encoder_mask is None:
             raise ValueError("TransformerDecoder needs the encoder's step mask: the Keras mask of the encoder output, "
@@ -378,22 +410,22 @@ def _encode_observed_steps(encoder, flux, observed, training=None):
     return encoder([take_steps(flux, positions), selected], training=training, positions=positions), observed_steps(selected)
 
 # %% ../nbs/10_transformer.ipynb #d2ae627b
-_AUTOENCODER_INPUTS = ('flux', 'mask', 'teacher')
+_AUTOENCODER_INPUTS = ('flux', 'observed', 'teacher')
 
 def _autoencoder_parts(inputs):
-    "`(flux, mask, teacher)` of the autoencoder's input dictionary; anything else is refused."
-    if not isinstance(inputs, dict) or not {'flux', 'mask'} <= set(inputs) or not set(inputs) <= set(_AUTOENCODER_INPUTS):
+    "`(flux, observed, teacher)` of the autoencoder's input dictionary; anything else is refused."
+    if not isinstance(inputs, dict) or not {'flux', 'observed'} <= set(inputs) or not set(inputs) <= set(_AUTOENCODER_INPUTS):
         got = sorted(inputs) if isinstance(inputs, dict) else f"{type(inputs).__name__} of shape {getattr(inputs, 'shape', None)}"
-        raise ValueError(f"the autoencoder takes a dict {{'flux', 'mask'[, 'teacher']}} (the observation mask comes from "
+        raise ValueError(f"the autoencoder takes a dict {{'flux', 'observed'[, 'teacher']}} (the observation mask comes from "
                          f"the data, never from the flux; see `autoencoder_inputs`), got {got}")
-    return inputs['flux'], inputs['mask'], inputs.get('teacher', inputs['flux'])
+    return inputs['flux'], inputs['observed'], inputs.get('teacher', inputs['flux'])
 
 # %% ../nbs/10_transformer.ipynb #72d1ab50
 @keras.saving.register_keras_serializable(package='lc_transformer')
 class TransformerAutoencoder(keras.Model):
     "Transformer encoder-decoder that reconstructs light curves (or their noiseless models) with teacher forcing."
-    def __init__(self, n_filters:int=6, d_model:int=128, num_layers:int=8, num_heads:int=8, dff:int=64,
-                 dropout:float=0., embed:bool=True, max_len:int=512, first_kernel_regularizer=None,
+    def __init__(self, n_filters:int=6, d_model:int=ModelSize.d_model, num_layers:int=ModelSize.num_layers,
+                 num_heads:int=ModelSize.num_heads, dff:int=ModelSize.dff, dropout:float=ModelSize.dropout, embed:bool=ModelSize.embed, max_len:int=512, first_kernel_regularizer=None,
                  skip_unobserved:bool=True, # in training, compute only the steps that reach the loss (TensorFlow, no XLA)
                  **kwargs):
         super().__init__(**kwargs)
@@ -401,10 +433,18 @@ class TransformerAutoencoder(keras.Model):
                                  dff=dff, dropout=dropout, embed=embed, max_len=max_len)
         self.first_kernel_regularizer = keras.regularizers.get(first_kernel_regularizer)
         self.skip_unobserved = skip_unobserved
-        with dtype_policy_scope(self.dtype_policy):                                  # the stacks compute as the model does
-            self.encoder = TransformerEncoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='encoder')
-            self.decoder = TransformerDecoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='decoder')
+        self.encoder = TransformerEncoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='encoder',
+                                          dtype=self.dtype_policy)
+        self.decoder = TransformerDecoder(**self.stack_config, first_kernel_regularizer=self.first_kernel_regularizer, name='decoder',
+                                          dtype=self.dtype_policy)
         self.final = layers.Dense(n_filters, name='final', dtype='float32')   # float32 output under mixed precision too
+
+    def build(self, input_shape):
+        "The stacks and the final layer, sized by the configuration whatever the steps."
+        light_curves, steps = (None, None, self.stack_config['n_filters']), (None, None, self.stack_config['d_model'])
+        self.encoder.build([light_curves, light_curves])
+        self.decoder.build([light_curves, light_curves, steps])
+        self.final.build(steps)
 
     def skips_unobserved(self, training=None) -> bool:
         """Whether a call with `training` computes only the steps that reach the loss: in training, with
@@ -412,7 +452,7 @@ class TransformerAutoencoder(keras.Model):
         return bool(training and self.skip_unobserved and keras.backend.backend() == 'tensorflow' and not self.jit_compile)
 
     def call(self, inputs, training=None, return_attention_scores=False):
-        """`inputs`: `{'flux', 'mask'[, 'teacher']}`, see `autoencoder_inputs`. Returns the reconstruction
+        """`inputs`: `{'flux', 'observed'[, 'teacher']}`, see `autoencoder_inputs`. Returns the reconstruction
         `(batch, steps, filters)` with no mask (every step is predicted), or with `return_attention_scores` also a dict
         of attention weights (see `attention_maps`). In training (see `skips_unobserved`) the output is zero at the
         steps that cannot reach a loss weighted by the mask: not observed, and not after an observed step."""
@@ -445,15 +485,15 @@ class TransformerAutoencoder(keras.Model):
 
 # %% ../nbs/10_transformer.ipynb #57f26be1
 def autoencoder_inputs(flux:np.ndarray, # observed light curves `(n, steps, filters)`
-                       mask:np.ndarray, # their observation mask, boolean or 0/1, same shape
+                       observed:np.ndarray, # their observation mask, boolean or 0/1, same shape
                        teacher:np.ndarray|None=None, # the light curves to produce (default: `flux`), same shape
-                      ) -> dict: # `{'flux', 'mask'[, 'teacher']}`, float32
+                      ) -> dict: # `{'flux', 'observed'[, 'teacher']}`, float32
     "The input dictionary of a `TransformerAutoencoder`: fluxes, observation mask and optional teacher, as float32."
-    flux, mask = np.asarray(flux, np.float32), np.asarray(mask)
-    if mask.shape != flux.shape: raise ValueError(f"`mask` has shape {mask.shape}, expected the flux's {flux.shape}")
-    if mask.dtype != bool and not np.isin(mask, (0, 1)).all():
-        raise ValueError(f"`mask` must be boolean or 0/1, got values such as {np.setdiff1d(mask, (0, 1))[:3].tolist()}")
-    inputs = {'flux': flux, 'mask': mask.astype(np.float32)}
+    flux, observed = np.asarray(flux, np.float32), np.asarray(observed)
+    if observed.shape != flux.shape: raise ValueError(f"`observed` has shape {observed.shape}, expected the flux's {flux.shape}")
+    if observed.dtype != bool and not np.isin(observed, (0, 1)).all():
+        raise ValueError(f"`observed` must be boolean or 0/1, got values such as {np.setdiff1d(observed, (0, 1))[:3].tolist()}")
+    inputs = {'flux': flux, 'observed': observed.astype(np.float32)}
     if teacher is not None:
         inputs['teacher'] = np.asarray(teacher, np.float32)
         if inputs['teacher'].shape != flux.shape:
@@ -466,23 +506,23 @@ def _batches(n, batch_size):
     return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
 # %% ../nbs/10_transformer.ipynb #b1ec4f17
-def reconstruct_teacher_forced(model:TransformerAutoencoder, flux:np.ndarray, mask:np.ndarray,
+def reconstruct_teacher_forced(model:TransformerAutoencoder, flux:np.ndarray, observed:np.ndarray,
                                teacher:np.ndarray|None=None, batch_size:int=256) -> np.ndarray:
-    "One forward pass with `teacher` (default `flux`) as decoder input, `mask` the observation mask: `(n, steps, filters)`."
-    return model.predict(autoencoder_inputs(flux, mask, teacher), batch_size=batch_size, verbose=0)
+    "One forward pass with `teacher` (default `flux`) as decoder input, `observed` the observation mask: `(n, steps, filters)`."
+    return model.predict(autoencoder_inputs(flux, observed, teacher), batch_size=batch_size, verbose=0)
 
-def reconstruct_naive(model:TransformerAutoencoder, flux:np.ndarray, mask:np.ndarray) -> np.ndarray:
+def reconstruct_naive(model:TransformerAutoencoder, flux:np.ndarray, observed:np.ndarray) -> np.ndarray:
     "Autoregressive reconstruction with one full forward pass per step (the seed's method, batched): the reference."
-    inputs = autoencoder_inputs(flux, mask)
+    inputs = autoencoder_inputs(flux, observed)
     fed, output = np.zeros_like(inputs['flux']), np.zeros_like(inputs['flux'])
     for t in range(fed.shape[1]):
         prediction = ops.convert_to_numpy(model({**inputs, 'teacher': fed}, training=False))[:, t]
-        output[:, t], fed[:, t] = prediction, np.where(inputs['mask'][:, t] > 0, prediction, 0)
+        output[:, t], fed[:, t] = prediction, np.where(inputs['observed'][:, t] > 0, prediction, 0)
     return output
 
 # %% ../nbs/10_transformer.ipynb #d468b71b
 def _decode_incrementally(model, flux, observed):
-    "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 mask, with cached keys and values."
+    "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 observation mask, with cached keys and values."
     encoder, decoder = model.encoder, model.decoder
     if keras.backend.backend() == 'tensorflow':                      # the encoder on the observed steps only (a dynamic size)
         encoded, encoder_mask = _encode_observed_steps(encoder, flux, observed, training=False)
@@ -526,10 +566,8 @@ _DECODERS = weakref.WeakKeyDictionary()
 
 def float32_copy(model:TransformerAutoencoder) -> TransformerAutoencoder:
     "The same autoencoder computing in float32, with `model`'s weights (of a mixed-precision model, for full-precision outputs)."
-    with dtype_policy_scope('float32'):
-        copy = type(model).from_config({**model.get_config(), 'dtype': 'float32'})
-    n_filters = model.stack_config['n_filters']
-    copy(autoencoder_inputs(np.zeros((1, 2, n_filters)), np.ones((1, 2, n_filters))))   # builds it (2 steps: no 1-key softmax)
+    copy = type(model).from_config({**model.get_config(), 'dtype': 'float32'})
+    copy.build_from_config(model.get_build_config())
     copy.set_weights(model.get_weights())
     return copy
 
@@ -557,24 +595,24 @@ def _decoder_function(model, shape):
 # %% ../nbs/10_transformer.ipynb #c8dfb73e
 def reconstruct(model:TransformerAutoencoder,
                 flux:np.ndarray, # observed light curves `(n, steps, filters)`
-                mask:np.ndarray, # their observation mask, boolean or 0/1, same shape
+                observed:np.ndarray, # their observation mask, boolean or 0/1, same shape
                 batch_size:int=1024, # light curves decoded together
                 show_progress:bool|None=None, # a progress bar over light curves (None: on a terminal only)
                ) -> np.ndarray: # reconstructed light curves `(n, steps, filters)`
     "Fast autoregressive reconstruction: encoder once, decoder step by step with cached keys and values."
-    inputs = autoencoder_inputs(flux, mask)
+    inputs = autoencoder_inputs(flux, observed)
     decode = _decoder_function(model, inputs['flux'].shape[1:])
     parts = []
     with progress(total=len(inputs['flux']), desc='reconstructing', unit='LC', enabled=show_progress) as bar:
         for part in _batches(len(inputs['flux']), batch_size):
-            parts.append(ops.convert_to_numpy(ops.cast(decode(inputs['flux'][part], inputs['mask'][part]), 'float32')))
+            parts.append(ops.convert_to_numpy(ops.cast(decode(inputs['flux'][part], inputs['observed'][part]), 'float32')))
             bar.update(len(parts[-1]))
     return np.concatenate(parts)
 
 # %% ../nbs/10_transformer.ipynb #0db53ee6
-def attention_maps(model:TransformerAutoencoder, flux:np.ndarray, mask:np.ndarray, teacher:np.ndarray|None=None) -> dict:
+def attention_maps(model:TransformerAutoencoder, flux:np.ndarray, observed:np.ndarray, teacher:np.ndarray|None=None) -> dict:
     "Teacher-forced attention weights: `{'encoder'|'decoder_self'|'decoder_cross': [per layer (n, heads, q, k)]}`."
-    _, scores = model(autoencoder_inputs(flux, mask, teacher), training=False, return_attention_scores=True)
+    _, scores = model(autoencoder_inputs(flux, observed, teacher), training=False, return_attention_scores=True)
     return {name: [ops.convert_to_numpy(w) for w in weights] for name, weights in scores.items()}
 
 # %% ../nbs/10_transformer.ipynb #c77d9cd3

@@ -20,15 +20,15 @@ if [ "$before" != "$(state)" ]; then
   exit 1
 fi
 
-echo "== nbdev_test (notebooks as tests)"
+echo "== nbdev_test (notebooks as tests) [$SECONDS s]"
 nbdev_test --timing
 
-echo "== docs sources (nbdev_proc_nbs; nbdev_docs where Quarto is installed)"
+echo "== docs sources (nbdev_proc_nbs; nbdev_docs where Quarto is installed) [$SECONDS s]"
 nbdev_proc_nbs
 if command -v quarto >/dev/null; then nbdev_docs; else echo "quarto not installed: nbdev_docs skipped"; fi
 
-echo "== docs site without Quarto (MkDocs: scripts/build_docs.py, into _site/)"
+echo "== docs site without Quarto (MkDocs: scripts/build_docs.py, into _site/) [$SECONDS s]"
 python scripts/build_docs.py --no-proc
 
-echo "== pytest (command-line tools, end to end)"
-python -m pytest tests -q -rs
+echo "== pytest (command-line tools, end to end) [$SECONDS s]"
+python -m pytest tests -q -rs --durations=10

@@ -1,6 +1,7 @@
 "The model code is pure Keras 3: it trains and reconstructs under the JAX backend too."
-import importlib.util, os, subprocess, sys, textwrap
+import importlib.util, os, sys, textwrap
 import pytest
+from tools import assert_succeeded, run
 
 SCRIPT = textwrap.dedent("""
     import keras, numpy as np
@@ -25,6 +26,5 @@ SCRIPT = textwrap.dedent("""
 @pytest.mark.skipif(importlib.util.find_spec('jax') is None, reason='jax is not installed')
 def test_trains_under_jax():
     env = {**os.environ, 'KERAS_BACKEND': 'jax', 'TF_CPP_MIN_LOG_LEVEL': '2', 'JAX_PLATFORMS': 'cpu'}
-    result = subprocess.run([sys.executable, '-c', SCRIPT], env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = assert_succeeded(run(sys.executable, '-c', SCRIPT, env=env))
     assert 'jax ok' in result.stdout

@@ -4,10 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lc_transformer.data import LightCurves, load_light_curves
-from lc_transformer.data import PLASTICC_TARGETS
-from lc_transformer.plasticc import (LIGHT_CURVE_COLUMNS, METADATA_COLUMNS, ObservationReader,
-                                     plasticc_files, read_metadata)
+from lc_transformer.data import LightCurves, load_light_curves, PLASTICC_TARGETS
+from lc_transformer.plasticc import LIGHT_CURVE_COLUMNS, METADATA_COLUMNS, ObservationReader, plasticc_files, read_metadata
 from lc_transformer.prepare import prepare_plasticc
 from lc_transformer.simulate import simulate_plasticc_files
 
@@ -43,11 +41,15 @@ def test_train_files_round_trip(tmp_path, schema, gz):
 
 def test_split_test_files_both_schemas_agree(tmp_path):
     for schema in ('kaggle', 'unblinded'):
-        simulate_plasticc_files(str(tmp_path / schema), n_objects=200, split='test', schema=schema,
+        simulate_plasticc_files(str(tmp_path / schema), n_objects=200, sample='test', schema=schema,
                                           gzip=schema == 'unblinded', n_files=3, frac_unknown=0.1, seed=8)
     kaggle = prepare_plasticc(tmp_path / 'kaggle', 'test', classes=None, chunk_rows=2000)
     unblinded = prepare_plasticc(tmp_path / 'unblinded', 'test', classes=PLASTICC_TARGETS)
     assert len(plasticc_files(tmp_path / 'unblinded', 'test')[0]) == 3
     np.testing.assert_array_equal(kaggle.object_ids, unblinded.object_ids)
     np.testing.assert_allclose(kaggle.flux, unblinded.flux)
-    assert kaggle.labels is None and (unblinded.labels == PLASTICC_TARGETS.index(99)).sum() >= 15
+    assert kaggle.labels is None
+    metadata = read_metadata(plasticc_files(tmp_path / 'unblinded', 'test')[1])
+    codes = np.asarray(PLASTICC_TARGETS)[unblinded.labels]
+    np.testing.assert_array_equal(codes, metadata.target.loc[unblinded.object_ids])   # each object keeps its class
+    assert (codes == 99).sum() >= 15                                                   # class 99 among them

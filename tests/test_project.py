@@ -1,5 +1,6 @@
 "The promises of the README: two set-up commands, the second of which CI runs; README made from the home notebook."
-import re, subprocess, sys
+import re, sys
+from tools import assert_succeeded, run
 
 def readme_commands(repo_root):
     text = (repo_root/'README.md').read_text()
@@ -16,5 +17,4 @@ def test_ci_runs_the_readme_test_command(repo_root):
     assert readme_commands(repo_root)[1] in ci
 
 def test_readme_is_made_from_index_notebook(repo_root):
-    result = subprocess.run([sys.executable, str(repo_root/'scripts'/'make_readme.py'), '--check'], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert_succeeded(run(sys.executable, repo_root/'scripts'/'make_readme.py', '--check'))

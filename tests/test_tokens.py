@@ -5,16 +5,17 @@ to token order and to padding length, the causal property, and `.keras` save and
 (TensorFlow): `.keras` save and reload of every token model, and invariance to a time shift of the raw observations.
 Each check is paired with a change that must alter the outputs, so that a comparison that can never fail is caught.
 """
-import importlib.util, os, subprocess, sys, textwrap
+import importlib.util, os, sys, textwrap
 import numpy as np
 import pytest
 import keras
 from keras import ops
-from lc_transformer.data import PLASTICC_TRAIN_TARGETS
+from lc_transformer.data import PLASTICC_TRAIN_TARGETS, split_by_object
 from lc_transformer.simulate import simulate_plasticc
-from lc_transformer.tokens import tokens_from_observations, split_tokens
+from lc_transformer.prepare import tokens_from_observations
 from lc_transformer.token_transformer import (TokenClassifier, TokenPretrainer, token_classifier, token_pretrainer,
                                               fit_token_model, token_probabilities)
+from tools import assert_succeeded, run
 
 SIZE = dict(d_model=16, num_layers=1, num_heads=2, dff=32)
 TOLERANCE = 1e-5
@@ -26,7 +27,8 @@ JAX_SCRIPT = textwrap.dedent("""
     assert keras.backend.backend() == 'jax', keras.backend.backend()
     from lc_transformer.data import PLASTICC_TRAIN_TARGETS
     from lc_transformer.simulate import simulate_plasticc
-    from lc_transformer.tokens import tokens_from_observations, split_tokens
+    from lc_transformer.data import split_by_object
+    from lc_transformer.prepare import tokens_from_observations
     from lc_transformer.token_transformer import (token_classifier, token_pretrainer, fit_token_model, token_probabilities,
                                                   token_probabilities_until)
     TOL = 1e-5
@@ -38,7 +40,7 @@ JAX_SCRIPT = textwrap.dedent("""
     # at most 32 tokens per object: two bucket lengths, so few shapes to compile
     observations, metadata = simulate_plasticc(160, seed=3)
     tokens = tokens_from_observations(observations, metadata, PLASTICC_TRAIN_TARGETS, max_tokens=32)
-    train, valid = split_tokens(tokens, 0.25, seed=0)
+    train, valid = split_by_object(tokens, 0.25, seed=0)
     size = dict(d_model=16, num_layers=1, num_heads=2, dff=32)
 
     pretrainer = token_pretrainer(train, **size)
@@ -62,7 +64,7 @@ JAX_SCRIPT = textwrap.dedent("""
     permuted, scrambled = ({k: v.copy() for k, v in x.items()} for _ in range(2))
     for i, n in enumerate(x['length']):
         order = rng.permutation(n)
-        for k in ('time', 'band', 'flux', 'flux_err', 'detected'): permuted[k][i, :n] = x[k][i, order]
+        for k in ('time', 'filter', 'flux', 'flux_err', 'detected'): permuted[k][i, :n] = x[k][i, order]
         scrambled['flux'][i, :n] = x['flux'][i, order]         # fluxes moved to other times: a different light curve
     close(run(classifier, permuted), reference)
     differ(run(classifier, scrambled), reference, 'moving fluxes to other tokens')
@@ -78,7 +80,7 @@ JAX_SCRIPT = textwrap.dedent("""
     full = run(causal, x)
     assert full.shape == (len(objects), x['time'].shape[1], len(PLASTICC_TRAIN_TARGETS)), full.shape
     changed = {key: v.copy() for key, v in x.items()}
-    changed['flux'][:, k:] *= 50; changed['time'][:, k:] += 3; changed['band'][:, k:] = (changed['band'][:, k:] + 1) % 6
+    changed['flux'][:, k:] *= 50; changed['time'][:, k:] += 3; changed['filter'][:, k:] = (changed['filter'][:, k:] + 1) % 6
     after = run(causal, changed)
     close(after[:, :k], full[:, :k])
     differ(after[:, k + 1:], full[:, k + 1:], 'changing the later tokens')
@@ -110,8 +112,7 @@ JAX_SCRIPT = textwrap.dedent("""
 @pytest.mark.skipif(importlib.util.find_spec('jax') is None, reason='jax is not installed')
 def test_token_models_under_jax():
     env = {**os.environ, 'KERAS_BACKEND': 'jax', 'TF_CPP_MIN_LOG_LEVEL': '2', 'JAX_PLATFORMS': 'cpu'}
-    result = subprocess.run([sys.executable, '-c', JAX_SCRIPT], env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-3000:])
+    result = assert_succeeded(run(sys.executable, '-c', JAX_SCRIPT, env=env))
     assert 'jax ok' in result.stdout
 
 
@@ -127,7 +128,7 @@ def data():
     observations, metadata = simulate_plasticc(160, seed=3)
     tokens = tokens_from_observations(observations, metadata, PLASTICC_TRAIN_TARGETS)
     short = tokens_from_observations(observations, metadata, PLASTICC_TRAIN_TARGETS, max_tokens=32)   # quick to train
-    train, valid = split_tokens(short, 0.25, seed=0)
+    train, valid = split_by_object(short, 0.25, seed=0)
     return observations, metadata, tokens, train, valid
 
 @pytest.fixture(scope='module')
