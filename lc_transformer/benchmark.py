@@ -30,9 +30,8 @@ from .classifier_inputs import final_probabilities, predictions_for
 from .token_transformer import token_probabilities
 from .train import train_autoencoder, train_classifier_run, pretrain_tokens
 from .distribute import software_versions
-from .benchmark_report import (SUMMARY_SCORES, EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise_runs,
-                                             check_benchmark_result, results_table, load_benchmark_result, run_description,
-                                             plot_early_curves, per_class_table, plot_benchmark_confusion)
+from .benchmark_report import (EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise_runs, check_benchmark_result,
+                                             results_table)
 
 # %% auto #0
 __all__ = ['QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel',

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 import seaborn as sns
-from .data import PLASTICC_CLASS_NAMES
 from .metrics import markdown_table
 
 # %% auto #0

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json, time
 from dataclasses import dataclass, field
 from pathlib import Path
-import numpy as np
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
