@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_benchmark.ipynb #668efb0a
 from __future__ import annotations
-import json, os, platform, time
+import functools, json, os, platform, time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,16 +14,18 @@ import pandas as pd
 import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
-from .data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, split_by_object
+from .data import (PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, split_by_object,
+                                 copy_id_stride)
 from .observations import ObservationSet
 from .tokens import Tokens, concat_tokens
 from .config import (Config, GridConfig, Optimisation, TrainConfig, ClassifierConfig, PretrainConfig, setting,
                                    job_runs, option, given_options)
-from .metrics import classification_scores, confusion_matrix, fit_calibration
-from .plasticc import ObservationReader, read_metadata, plasticc_files
+from .metrics import classification_scores, confusion_matrix, fit_calibration, object_log_losses
+from .plasticc import ObservationReader, read_metadata, plasticc_files, METADATA_ESSENTIALS
 from .simulate import simulate_plasticc_files
 from .prepare import whole_object_batches
 from .features import FeatureClassifier
+from .augment import redshift_augment
 from .sources import light_curves_of, features_of, tokens_of
 from .transformer import encoder_max_len
 from .classifier_inputs import final_probabilities, predictions_for
@@ -31,14 +33,17 @@ from .token_transformer import token_probabilities
 from .train import train_autoencoder, train_classifier_run, pretrain_tokens
 from .distribute import software_versions
 from .benchmark_report import (EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise_runs, check_benchmark_result,
-                                             results_table)
+                                             results_table, save_object_losses, load_object_losses, compare_with_baseline,
+                                             comparison_sentences)
 
 # %% auto #0
-__all__ = ['QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel',
-           'register_benchmark_model', 'fit_feature_model', 'feature_inputs', 'with_feature_inputs',
+__all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'BenchmarkDataConfig',
+           'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel', 'register_benchmark_model', 'fit_feature_model',
+           'redshifted_set', 'fit_augmented_feature_model', 'feature_inputs', 'with_feature_inputs',
            'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
            'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'read_observation_set', 'benchmark_data',
-           'early_curves', 'score_model', 'matmul_peak_gflops', 'machine', 'run_benchmark', 'benchmark_cli']
+           'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark',
+           'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -49,12 +54,19 @@ class BenchmarkDataConfig(Config):
     n_train: int = setting(7848, "training objects (simulated, or read at most)")
     n_test: int = setting(100_000, "test objects (simulated, or read at most)")
     n_unlabelled: int = setting(20_000, "unlabelled objects for pretraining (simulated, or read after the test objects)")
-    simulation_seed: int = setting(0, "seed of the simulated data")
+    simulation_seed: int = setting(0, "seed of the simulated data (development seeds 0-99; stored results use the held-out seed)")
+
+DEVELOPMENT_SEEDS = range(100)
+"Simulation seeds on which design decisions may be tried (a run uses its seed, seed + 1 and seed + 2)."
+HELD_OUT_SIMULATION_SEED = 1001
+"The simulation seed of the stored results: no design decision saw it. Tuning on it voids it: then take the next unused one."
 
 def _runs() -> dict:
-    "The benchmark's runs: 30 epochs at most, batches of 64, patience 5; the token models 60 and 20 epochs, batches of 128."
-    return job_runs(Optimisation(epochs=30, batch_size=64, patience=5, jit_compile='auto'),
+    "The benchmark's runs: 30 epochs at most, batches of 64, patience 5; the token models 60 and 20 epochs, batches of 128; the challenge's class weights; truncated copies made by the benchmark."
+    runs = job_runs(Optimisation(epochs=30, batch_size=64, patience=5, jit_compile='auto'),
                     {'tokens': {'epochs': 60, 'batch_size': 128}, 'pretrain': {'epochs': 20, 'batch_size': 128}}, fine_tune_epochs=5)
+    return {name: replace(run, truncated_copies=0, class_weights='challenge') if isinstance(run, ClassifierConfig) else run
+            for name, run in runs.items()}
 
 def _run(name): return field(default_factory=lambda: _runs()[name])
 
@@ -64,9 +76,13 @@ class BenchmarkConfig(Config):
     out: str = setting('runs/benchmark', "output directory")
     data: BenchmarkDataConfig = setting(factory=BenchmarkDataConfig)
     grid: GridConfig = setting(factory=GridConfig)
-    models: tuple = setting(('features_lightgbm', 'ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp',
+    models: tuple = setting(('features_lightgbm_augmented', 'features_lightgbm', 'ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp',
                              'tokens', 'tokens_pretrained'), "the models to train")
-    seeds: int = setting(1, "train every model with this many seeds (0, 1, ...): mean and spread")
+    seeds: int = setting(5, "train every model with this many seeds (0, 1, ...): mean, spread and paired comparisons")
+    baseline: str = setting('features_lightgbm_augmented', "the model every other one is compared with, seed by seed")
+    truncated_copies: int = setting(2, "copies of each training object cut at random times from its raw observations (every model)")
+    redshifted_copies: int = setting(2, "avocado's redshifted copies tried per training object (`features_lightgbm_augmented`)")
+    n_boot: int = setting(1000, "bootstrap resamples of the test objects for the comparisons' intervals")
     valid_fraction: float = setting(0.2, "fraction of the labelled training objects for validation")
     label_fraction: float = setting(1., "share of the training objects whose labels are used (stratified; pretraining still "
                                         "reads every light curve)")
@@ -85,19 +101,20 @@ class BenchmarkConfig(Config):
         if isinstance(self.grid, dict): self.grid = GridConfig.from_dict(self.grid)
         self.models, self.early_days = tuple(self.models), tuple(float(d) for d in self.early_days)
         if self.seeds < 1: raise ValueError(f"`seeds` must be at least 1, got {self.seeds}")
+        if self.truncated_copies < 0: raise ValueError(f"`truncated_copies` must be >= 0, got {self.truncated_copies}")
         if not 0 < self.valid_fraction < 1: raise ValueError(f"`valid_fraction` must be in (0, 1), got {self.valid_fraction}")
         if not 0 < self.label_fraction <= 1: raise ValueError(f"`label_fraction` must be in (0, 1], got {self.label_fraction}")
 
 QUICK = {'data.n_train': 400, 'data.n_test': 400, 'early_objects': 120, 'early_days': (0, 10, 50),
          'features': {'n_estimators': 40}, 'autoencoder.epochs': 1, 'ae_classifier.epochs': 1, 'fine_tune_epochs': 1,
          'encoder_classifier.epochs': 1, 'rnn.epochs': 1, 'tokens.epochs': 1, 'pretrain.epochs': 1, 'data.n_unlabelled': 300,
-         'out': 'runs/benchmark_quick'}
+         'seeds': 1, 'n_boot': 100, 'out': 'runs/benchmark_quick'}
 "The settings of `--quick`: the whole pipeline on tiny data, for CI."
 
 # %% ../nbs/91_benchmark.ipynb #3cd53952
 @dataclass
 class BenchmarkRun:
-    "One seed's training data: the labelled training objects, the split shared by every model, and where to write."
+    "One seed's training data: the labelled training objects, their truncated copies, the split shared by every model, and where to write."
     config: BenchmarkConfig
     seed: int
     train: ObservationSet
@@ -105,16 +122,31 @@ class BenchmarkRun:
     out: Path
     verbose: int = 0
     all_train: ObservationSet|None = None   # every training object, its label used or not; default `train`
+    survey: ObservationSet|None = None      # the test set, whose public columns (cadence, depth, photo-z) augmentation imitates
 
     @property
     def pretraining_set(self) -> ObservationSet:
         "The training objects whose light curves (not labels) pretraining may read: all of them."
         return self.train if self.all_train is None else self.all_train
 
+    @functools.cached_property
+    def training_set(self) -> ObservationSet:
+        "The labelled objects and `config.truncated_copies` copies of each, cut from the raw observations: what every model trains on."
+        copies = self.config.truncated_copies
+        return self.train.with_truncated_copies(copies, seed=self.seed) if copies else self.train
+    def _side(self, valid:bool) -> ObservationSet:
+        s = self.training_set
+        return s.select(s.object_ids[np.isin(s.source_ids, self.valid_ids) == valid])
     @property
-    def fit_set(self) -> ObservationSet: return self.train.select(self.train.object_ids[~np.isin(self.train.object_ids, self.valid_ids)])
+    def fit_set(self) -> ObservationSet: return self._side(False)
     @property
-    def valid_set(self) -> ObservationSet: return self.train.select(self.valid_ids)
+    def valid_set(self) -> ObservationSet:
+        "The validation objects and their copies: what early stopping watches."
+        return self._side(True)
+    @property
+    def calibration_set(self) -> ObservationSet:
+        "The whole light curves of the validation objects: what every model's calibration is fitted on."
+        return self.train.select(self.valid_ids)
     @property
     def prior(self) -> np.ndarray:
         "The class frequencies of the training objects."
@@ -145,13 +177,47 @@ def register_benchmark_model(name:str, description:str, reads:tuple):
     return register
 
 # %% ../nbs/91_benchmark.ipynb #017f93c6
-@register_benchmark_model('features_lightgbm', "LightGBM on Gaussian-process features and host redshift (avocado-style)", 'features')
-def fit_feature_model(run:BenchmarkRun):
+def _fit_lightgbm(run:BenchmarkRun, extra:ObservationSet|None=None):
+    "LightGBM on the features of the fit objects (and of `extra` objects), early stopping on the validation objects."
     n_jobs = run.config.n_jobs
+    features_of(run.training_set, n_jobs)                       # made once for the run: its sides select them
     fit, valid = run.fit_set, run.valid_set
+    features, labels = features_of(fit, n_jobs), fit.labels
+    if extra is not None:
+        features, labels = pd.concat([features, features_of(extra, n_jobs)]), np.concatenate([labels, extra.labels])
     model = FeatureClassifier(run.train.classes, seed=run.seed, n_jobs=n_jobs, **run.config.features)
-    model.fit(features_of(fit, n_jobs), fit.labels, features_of(valid, n_jobs), valid.labels)
+    model.fit(features, labels, features_of(valid, n_jobs), valid.labels)
     return lambda observation_set: model.predict_proba(features_of(observation_set, n_jobs).loc[observation_set.object_ids])
+
+@register_benchmark_model('features_lightgbm', "LightGBM on Gaussian-process features and host redshift (avocado's features, "
+                          "without its augmentation)", 'features')
+def fit_feature_model(run:BenchmarkRun): return _fit_lightgbm(run)
+
+_REDSHIFTED = {}
+
+def _public(metadata:pd.DataFrame) -> pd.DataFrame:
+    "The metadata without the classes and the simulation's truth (`target`, `true_*`)."
+    return metadata.drop(columns=[c for c in metadata.columns if c == 'target' or c.startswith('true_')])
+
+def redshifted_set(run:BenchmarkRun) -> ObservationSet:
+    "avocado's redshifted copies of the run's labelled objects (`config.redshifted_copies` each), made once per benchmark."
+    train, survey = run.train, run.survey
+    key = (run.config.out, json.dumps(run.config.data.to_dict()), run.config.redshifted_copies, tuple(train.object_ids))
+    if key not in _REDSHIFTED:
+        observations, metadata = redshift_augment(train.observations, train.metadata, run.config.redshifted_copies,
+                                                  run.config.data.simulation_seed, survey.observations, _public(survey.metadata))
+        if 'object_id' in metadata.columns: metadata = metadata.set_index('object_id')
+        offset = (run.config.truncated_copies + 1) * copy_id_stride(train.object_ids)   # above every truncated copy's id
+        observations['object_id'] += offset
+        metadata.index = metadata.index + offset
+        _REDSHIFTED[key] = ObservationSet(observations, metadata, train.classes)
+    return _REDSHIFTED[key]
+
+@register_benchmark_model('features_lightgbm_augmented', "LightGBM on Gaussian-process features and host redshift, trained with "
+                          "avocado's redshift augmentation: the PLAsTiCC winner's method, the baseline", 'features')
+def fit_augmented_feature_model(run:BenchmarkRun):
+    redshifted = redshifted_set(run)
+    return _fit_lightgbm(run, redshifted.select(redshifted.object_ids[~np.isin(redshifted.source_ids, run.valid_ids)]))
 
 # %% ../nbs/91_benchmark.ipynb #115859dc
 def feature_inputs(features:pd.DataFrame) -> np.ndarray:
@@ -186,7 +252,7 @@ def _grid_predictor(model:keras.Model, run:BenchmarkRun, gp_features:bool):
 def _train_grid_classifier(run:BenchmarkRun, name:str, gp_features:bool=False, **options):
     config = getattr(run.config, name).with_options(seed=run.seed, out=str(run.out/name),
                                                     valid_fraction=run.config.valid_fraction, **options)
-    model, _, _ = train_classifier_run(config, _grid_inputs(run.train, run, gp_features), verbose=run.verbose)
+    model, _, _ = train_classifier_run(config, _grid_inputs(run.training_set, run, gp_features), verbose=run.verbose)
     return _grid_predictor(model, run, gp_features)
 
 @register_benchmark_model('encoder_classifier', "Transformer encoder + FFN on the grid, trained end to end", 'grid')
@@ -238,9 +304,10 @@ def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None
     "Train the token classifier of `run.config.tokens` on the run's split; `predict(observation_set)`."
     config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/name), valid_fraction=run.config.valid_fraction,
                                             pretrained=pretrained)
-    tokens = tokens_of(run.train, config.options.tokens)
+    tokens = tokens_of(run.training_set, config.options.tokens)
     _, valid = split_by_object(tokens, config.data.valid_fraction, seed=run.seed)
-    if set(valid.object_ids) != set(run.valid_ids): raise RuntimeError("the token split differs from the benchmark's split")
+    if set(valid.object_ids if valid.source_ids is None else valid.source_ids) != set(run.valid_ids):
+        raise RuntimeError("the token split differs from the benchmark's split")
     model, _, _ = train_classifier_run(config, tokens, verbose=run.verbose)
     def predict(observation_set:ObservationSet) -> np.ndarray:
         tokens = tokens_of(observation_set, config.options.tokens)
@@ -264,7 +331,7 @@ def fit_tokens_pretrained(run:BenchmarkRun):
 def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|None=None) -> ObservationSet:
     "The `sample` set of a PLAsTiCC directory, at most `max_objects` objects, as an `ObservationSet`."
     lc_paths, meta_path = plasticc_files(directory, sample)
-    metadata = read_metadata(meta_path)
+    metadata = read_metadata(meta_path, (*METADATA_ESSENTIALS, 'hostgal_specz'))     # augmentation reads the spectroscopic redshifts
     if 'target' not in metadata:
         raise ValueError(f"{meta_path} has no classes (`target` or `true_target`): the benchmark needs a labelled "
                          "test set, such as the unblinded PLAsTiCC release or a simulated one")
@@ -287,32 +354,38 @@ def benchmark_data(config:BenchmarkConfig, verbose:int=0) -> tuple[ObservationSe
 # %% ../nbs/91_benchmark.ipynb #c300ff3a
 def _class_names(classes): return [PLASTICC_CLASS_NAMES[c] for c in classes]
 
-def early_curves(predict, # calibrated `predict(observation_set) -> probs` with the class-99 column
+def early_curves(early_probs:dict, # days -> calibrated probabilities (with the class-99 column) of that day's set
                  early_sets:dict, # days -> `ObservationSet` known at that day
                 ) -> dict: # 'days', one list per score of `EARLY_SCORES`, 'n_objects'
-    "The scores of `predict` on each early set."
+    "The scores of the predictions on each early set."
     curves = {'days': list(early_sets), 'n_objects': [len(s) for s in early_sets.values()], **{k: [] for k in EARLY_SCORES}}
-    for early_set in early_sets.values():
-        scores = classification_scores(early_set.labels, predict(early_set), class_codes=early_set.classes)
+    for day, early_set in early_sets.items():
+        scores = classification_scores(early_set.labels, early_probs[day], class_codes=early_set.classes)
         for k in EARLY_SCORES: curves[k].append(scores[k])
     return curves
 
-def score_model(model:BenchmarkModel, run:BenchmarkRun, test:ObservationSet, early_sets:dict) -> dict:
-    "Train `model` on `run`, calibrate it on the validation objects, and score it on `test` and the early sets."
+def score_model(model:BenchmarkModel, run:BenchmarkRun, test:ObservationSet, early_sets:dict) -> tuple[dict, dict]:
+    "Train `model` on `run`, calibrate it on the validation objects, score it on `test` and the early sets; the record and each object's log-loss."
+    peak = matmul_peak_gflops()
     began = time.perf_counter()
     predict = model.fit(run)
     train_seconds = time.perf_counter() - began
-    valid = run.valid_set
-    calibration = fit_calibration(valid.labels, predict(valid), run.train.classes)
+    calibration_set = run.calibration_set
+    calibration = fit_calibration(calibration_set.labels, predict(calibration_set), run.train.classes)
     began = time.perf_counter()
     raw = predict(test)
     predict_seconds = time.perf_counter() - began
     probs = calibration(raw)
-    return dict(seed=run.seed, n_labelled=len(run.train), train_seconds=train_seconds, predict_lc_per_s=len(test) / predict_seconds,
-                temperature=calibration.temperature, class_99_scale=calibration.class_99.scale,
-                scores=classification_scores(test.labels, probs, _class_names(test.classes), test.classes),
-                confusion_matrix=confusion_matrix(test.labels, probs, len(test.classes)).tolist(),
-                early=early_curves(lambda s: calibration(predict(s)), early_sets))
+    early_probs = {day: calibration(predict(s)) for day, s in early_sets.items()}
+    record = dict(seed=run.seed, n_labelled=len(run.train), n_training_objects=len(run.training_set), train_seconds=train_seconds,
+                  predict_lc_per_s=len(test) / predict_seconds, matmul_peak_gflops=round(peak, 1),
+                  temperature=calibration.temperature, class_99_scale=calibration.class_99.scale,
+                  scores=classification_scores(test.labels, probs, _class_names(test.classes), test.classes),
+                  confusion_matrix=confusion_matrix(test.labels, probs, len(test.classes)).tolist(),
+                  early=early_curves(early_probs, early_sets))
+    losses = {'test': object_log_losses(test.labels, probs),
+              'early': [object_log_losses(s.labels, early_probs[day]) for day, s in early_sets.items()]}
+    return record, losses
 
 # %% ../nbs/91_benchmark.ipynb #a89f397c
 def matmul_peak_gflops(n:int=2048, repeats:int=5) -> float:
@@ -326,10 +399,16 @@ def _timed(fn) -> float:
     began = time.perf_counter(); fn()
     return time.perf_counter() - began
 
+def cpu_model() -> str:
+    "The CPU's model name (Linux's /proc/cpuinfo; the platform's processor elsewhere)."
+    try: lines = Path('/proc/cpuinfo').read_text().splitlines()
+    except OSError: lines = []
+    return next((l.split(':', 1)[1].strip() for l in lines if l.startswith('model name')), platform.processor() or platform.machine())
+
 def machine() -> dict:
-    "Cores, platform and fp32 matmul peak of this machine."
-    return {'cores': os.cpu_count(), 'platform': platform.platform(), 'processor': platform.processor() or platform.machine(),
-            'matmul_peak_gflops': round(matmul_peak_gflops(), 1)}
+    "Cores, CPU model, platform and fp32 matmul peak of this machine."
+    return {'cores': os.cpu_count(), 'cpu_model': cpu_model(), 'platform': platform.platform(),
+            'processor': platform.processor() or platform.machine(), 'matmul_peak_gflops': round(matmul_peak_gflops(), 1)}
 
 # %% ../nbs/91_benchmark.ipynb #18f80266
 def _class_counts(observation_set:ObservationSet) -> dict:
@@ -342,7 +421,7 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     config = BenchmarkConfig.from_dict(config) if isinstance(config, dict) else (config or BenchmarkConfig())
     unknown = [m for m in config.models if m not in BENCHMARK_MODELS]
     if unknown: raise ValueError(f"unknown benchmark model(s) {unknown}: expected some of {list(BENCHMARK_MODELS)}")
-    began, out = time.perf_counter(), Path(config.out)
+    began, out, this_machine = time.perf_counter(), Path(config.out), machine()
     say = lambda text: print(f"[{time.perf_counter() - began:6.0f} s] {text}", flush=True) if verbose else None
     config.save(out/'config.json')
     train, test = benchmark_data(config, verbose)
@@ -361,33 +440,40 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
         say(f"prepared the {kind} inputs ({len(test) / preparation_seconds[kind]:,.0f} test objects/s)")
     models = {name: {'description': BENCHMARK_MODELS[name].description, 'reads': list(BENCHMARK_MODELS[name].reads), 'runs': []}
               for name in config.models}
+    losses = {'labels': {'test': test.labels, 'early': [s.labels for s in early_sets.values()]},
+              'models': {name: {'test': [], 'early': [[] for _ in early_sets]} for name in config.models}}
     for seed in range(config.seeds):
         labelled = train if config.label_fraction == 1 else train.select(train.object_ids[validation_mask(
             train.object_ids, labels=train.labels, valid_fraction=config.label_fraction, seed=seed)])
         valid_ids = labelled.object_ids[validation_mask(labelled.object_ids, labels=labelled.labels,
                                                         valid_fraction=config.valid_fraction, seed=seed)]
-        run = BenchmarkRun(config, seed, labelled, valid_ids, out/f'seed_{seed}', max(verbose - 1, 0), train)
+        run = BenchmarkRun(config, seed, labelled, valid_ids, out/f'seed_{seed}', max(verbose - 1, 0), train, test)
         for name in config.models:
-            record = score_model(BENCHMARK_MODELS[name], run, test, early_sets)
+            record, object_losses = score_model(BENCHMARK_MODELS[name], run, test, early_sets)
             models[name]['runs'].append(record)
+            losses['models'][name]['test'].append(object_losses['test'])
+            for day_losses, day in zip(losses['models'][name]['early'], object_losses['early']): day_losses.append(day)
             say(f"seed {seed} {name}: Kaggle-weighted log-loss {record['scores']['kaggle_weighted_log_loss']:.3f} "
                 f"(without class 99 {record['scores']['kaggle_weighted_log_loss_without_99']:.3f}), "
                 f"trained in {record['train_seconds']:.0f} s")
     for name, model in models.items():
         model['summary'] = summarise_runs(model['runs'], sum(preparation_seconds[kind] for kind in model['reads']), len(test))
     result = dict(schema_version=BENCHMARK_SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec='seconds'),
-                  command=command, config=config.to_dict(), machine=machine(),
+                  command=command, config=config.to_dict(), machine=this_machine,
                   versions=software_versions(),
                   data={'source': str(config.data.source or 'simulated'), 'n_train': len(train), 'n_test': len(test),
                         'n_test_observations': len(test.observations), 'class_counts_train': _class_counts(train),
                         'class_counts_test': _class_counts(test), 'preparation_seconds': preparation_seconds},
                   class_codes=list(test.classes), class_names=_class_names(test.classes),
-                  seeds=list(range(config.seeds)), early_days=list(config.early_days), models=models)
+                  seeds=list(range(config.seeds)), early_days=list(config.early_days), models=models, comparisons={})
+    stored_losses = load_object_losses(save_object_losses(out/'object_losses.npz', losses))   # compared as stored, to the last bit
+    if config.baseline in models: result = compare_with_baseline(result, stored_losses, config.baseline, config.n_boot)
     result['seconds'] = time.perf_counter() - began
     check_benchmark_result(result)
     path = out/'benchmark.json'
     path.write_text(json.dumps(result, indent=1, allow_nan=True))
-    say(f"result written to {path}")
+    for sentence in comparison_sentences(result): say(sentence)
+    say(f"result written to {path}, each object's log-loss to {out/'object_losses.npz'}")
     return result
 
 # %% ../nbs/91_benchmark.ipynb #f2b520b0
@@ -401,6 +487,9 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                   n_train:option(_BENCHMARK, 'n_train')=None,
                   n_test:option(_BENCHMARK, 'n_test')=None,
                   seeds:option(_BENCHMARK, 'seeds')=None,
+                  simulation_seed:option(_BENCHMARK, 'simulation_seed')=None,
+                  baseline:option(_BENCHMARK, 'baseline')=None,
+                  truncated_copies:option(_BENCHMARK, 'truncated_copies')=None,
                   models:Param(f"comma-separated models (default: all of {', '.join(BENCHMARK_MODELS)})", str)=None,
                   early_objects:option(_BENCHMARK, 'early_objects')=None,
                   label_fraction:option(_BENCHMARK, 'label_fraction')=None,
@@ -417,4 +506,4 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
     run = run.with_options(**given)
     result = run_benchmark(run, verbose=keras_verbosity(verbose), command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))
     print(results_table(result).to_string())
-    report_outputs(run.out, 'benchmark.json, figures, a directory per seed')
+    report_outputs(run.out, 'benchmark.json, object_losses.npz, a directory per seed')

@@ -10,12 +10,15 @@ import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 import seaborn as sns
-from .metrics import markdown_table
+from .metrics import markdown_table, class_weighted_mean, plasticc_class_weights
 
 # %% auto #0
-__all__ = ['SUMMARY_SCORES', 'EARLY_SCORES', 'BENCHMARK_SCHEMA_VERSION', 'HEADLINE', 'summarise_runs', 'check_benchmark_result',
-           'results_table', 'plot_early_curves', 'per_class_table', 'plot_benchmark_confusion', 'load_benchmark_result',
-           'run_description', 'headline_markdown', 'with_seeds', 'merge_benchmark_results', 'deep_lead']
+__all__ = ['SUMMARY_SCORES', 'EARLY_SCORES', 'COMPARISON_LEVEL', 'BENCHMARK_SCHEMA_VERSION', 'HEADLINE', 'summarise_runs',
+           'bootstrap_class_weighted_means', 'comparison_verdict', 'paired_comparison', 'save_object_losses',
+           'load_object_losses', 'compare_with_baseline', 'comparison_sentences', 'early_comparison_table',
+           'check_benchmark_result', 'results_table', 'plot_early_curves', 'per_class_table',
+           'plot_benchmark_confusion', 'load_benchmark_result', 'run_description', 'headline_markdown', 'with_seeds',
+           'merge_benchmark_results']
 
 # %% ../nbs/27_benchmark_report.ipynb #bcd89e70
 SUMMARY_SCORES = ('kaggle_weighted_log_loss', 'kaggle_weighted_log_loss_without_99', 'macro_roc_auc', 'accuracy',
@@ -36,16 +39,121 @@ def summarise_runs(runs:list, preparation_seconds:float, n_test:int) -> dict:
                         for k, v in early.items()}
     return summary
 
+# %% ../nbs/27_benchmark_report.ipynb #1fb27060
+COMPARISON_LEVEL = 0.95
+"The share of bootstrap resamples inside a comparison's interval."
+
+def bootstrap_class_weighted_means(values:np.ndarray, # (n_objects,) a number per object
+                                   labels:np.ndarray, # (n_objects,) class indices
+                                   class_weights:np.ndarray, # (K,) weight of each class
+                                   n_boot:int=1000, seed:int=0,
+                                  ) -> np.ndarray: # (n_boot,)
+    "`metrics.class_weighted_mean` of `values` on `n_boot` resamples of the objects, each class resampled within itself."
+    values, labels = np.asarray(values, np.float64), np.asarray(labels)
+    if values.shape != labels.shape: raise ValueError(f"`values` has shape {values.shape}, `labels` {labels.shape}: one of each per object")
+    weights, rng, means = np.asarray(class_weights, np.float64), np.random.default_rng(seed), np.zeros(n_boot)
+    present = np.unique(labels)
+    for c in present:
+        members = values[labels == c]
+        chunk = max(1, 4_000_000 // len(members))
+        means += weights[c] * np.concatenate([members[rng.integers(0, len(members), (min(chunk, n_boot - start), len(members)))].mean(axis=1)
+                                              for start in range(0, n_boot, chunk)])
+    return means / weights[present].sum()
+
+def comparison_verdict(per_seed, interval) -> str:
+    "'ahead' when every seed's difference and the whole interval are below 0, 'behind' when all are above 0, else 'tie'."
+    per_seed, (low, high) = np.asarray(per_seed), interval
+    if high < 0 and (per_seed < 0).all(): return 'ahead'
+    if low > 0 and (per_seed > 0).all(): return 'behind'
+    return 'tie'
+
+def paired_comparison(model_losses:np.ndarray, # (n_seeds, n_objects) each object's log-loss, one row per training seed
+                      baseline_losses:np.ndarray, # the same for the baseline, the same seeds in the same order
+                      labels:np.ndarray, # (n_objects,) class indices
+                      class_codes, # PLAsTiCC codes of the classes (columns of the probabilities)
+                      n_boot:int=1000, level:float=COMPARISON_LEVEL, seed:int=0,
+                     ) -> dict:
+    "Model minus baseline Kaggle-weighted log-loss: per seed, over the seeds, its bootstrap interval over objects, and the verdict."
+    model_losses, baseline_losses = np.atleast_2d(model_losses), np.atleast_2d(baseline_losses)
+    if model_losses.shape != baseline_losses.shape or model_losses.shape[1] != len(labels):
+        raise ValueError(f"losses of shapes {model_losses.shape} and {baseline_losses.shape} for {len(labels)} objects: "
+                         "expected (n_seeds, n_objects) for both")
+    weights = plasticc_class_weights(class_codes)
+    differences = model_losses - baseline_losses
+    per_seed = [class_weighted_mean(d, labels, weights) for d in differences]
+    resampled = bootstrap_class_weighted_means(differences.mean(axis=0), labels, weights, n_boot, seed)
+    interval = np.quantile(resampled, [(1 - level) / 2, (1 + level) / 2]).tolist()
+    return dict(difference=float(np.mean(per_seed)), per_seed=per_seed, interval=interval, level=level, n_boot=n_boot,
+                n_objects=len(labels), n_classes=len(np.unique(labels)), verdict=comparison_verdict(per_seed, interval))
+
+# %% ../nbs/27_benchmark_report.ipynb #beabc831
+def save_object_losses(path, losses:dict) -> Path:
+    "Write `losses` ({'labels': {'test': (n,), 'early': [(n_d,)]}, 'models': {name: {'test': (S, n), 'early': [(S, n_d)]}}}) as one .npz."
+    arrays = {'labels/test': losses['labels']['test'], **{f'labels/day_{i}': a for i, a in enumerate(losses['labels']['early'])}}
+    for name, model in losses['models'].items():
+        arrays[f'{name}/test'] = np.asarray(model['test'], np.float32)
+        arrays.update({f'{name}/day_{i}': np.asarray(a, np.float32) for i, a in enumerate(model['early'])})
+    path = Path(path)
+    np.savez_compressed(path, **arrays)
+    return path
+
+def load_object_losses(path) -> dict:
+    "The per-object losses `save_object_losses` wrote to `path`."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no per-object losses at {path}: lc_benchmark writes them beside benchmark.json")
+    with np.load(path) as saved: arrays = dict(saved)
+    days = lambda prefix: [arrays[f'{prefix}/day_{i}'] for i in range(sum(k.startswith(f'{prefix}/day_') for k in arrays))]
+    names = sorted({k.split('/')[0] for k in arrays} - {'labels'})
+    return {'labels': {'test': arrays['labels/test'], 'early': days('labels')},
+            'models': {name: {'test': arrays[f'{name}/test'], 'early': days(name)} for name in names}}
+
+def compare_with_baseline(result:dict, losses:dict, baseline:str, n_boot:int=1000, seed:int=0) -> dict:
+    "`result` with `comparisons`: every other model against `baseline`, on the test set and at each early day (`paired_comparison`)."
+    if baseline not in losses['models']: raise ValueError(f"no losses of the baseline {baseline!r}: the run has {sorted(losses['models'])}")
+    labels, base, codes = losses['labels'], losses['models'][baseline], result['class_codes']
+    compare = lambda mine, theirs, on: paired_comparison(mine, theirs, on, codes, n_boot, seed=seed)
+    models = {name: {'test': compare(m['test'], base['test'], labels['test']),
+                     'early': [compare(*pair, on) for pair, on in zip(zip(m['early'], base['early']), labels['early'])]}
+              for name, m in losses['models'].items() if name != baseline}
+    return {**result, 'comparisons': {'baseline': baseline, 'level': COMPARISON_LEVEL, 'n_boot': n_boot, 'models': models}}
+
+def _described(c:dict) -> str:
+    return f"{c['difference']:+.3f} [{c['interval'][0]:+.3f}, {c['interval'][1]:+.3f}]"
+
+def comparison_sentences(result:dict) -> list:
+    "One sentence per compared model: its verdict against the baseline on the test set and at each early day, with the figures."
+    comparisons = result.get('comparisons') or {}
+    if not comparisons.get('models'): return []
+    baseline, level, days = comparisons['baseline'], comparisons['level'], result['early_days']
+    sentences = []
+    for name, c in comparisons['models'].items():
+        test = c['test']
+        seeds = sum((d < 0) if test['verdict'] != 'behind' else (d > 0) for d in np.asarray(test['per_seed']))
+        side = 'ahead of' if test['verdict'] == 'ahead' else 'behind' if test['verdict'] == 'behind' else 'tied with'
+        early = ', '.join(f"{d:g} d: {e['verdict']}" for d, e in zip(days, c['early']))
+        sentences.append(f"`{name}` is {side} `{baseline}` on the Kaggle-weighted log-loss: {test['difference']:+.3f} "
+                         f"({level:.0%} interval {test['interval'][0]:+.3f} to {test['interval'][1]:+.3f} over test objects resampled "
+                         f"within class; {'lower' if test['verdict'] != 'behind' else 'higher'} in {seeds} of {len(test['per_seed'])} seeds). "
+                         f"Early: {early}.")
+    return sentences
+
+def early_comparison_table(result:dict) -> pd.DataFrame:
+    "Verdict and difference [interval] of every compared model against the baseline at each early day."
+    comparisons = result.get('comparisons') or {}
+    return pd.DataFrame({f"{d:g} d": {name: f"{e['verdict']} {_described(e)}" for name, c in comparisons.get('models', {}).items()
+                                      for e in [c['early'][i]]} for i, d in enumerate(result['early_days'])})
+
 # %% ../nbs/27_benchmark_report.ipynb #241868a0
-BENCHMARK_SCHEMA_VERSION = 1
+BENCHMARK_SCHEMA_VERSION = 2
 _NUMBER, _LIST, _DICT = (int, float), list, dict
 _RESULT_SCHEMA = {'schema_version': int, 'created': str, 'command': str, 'seconds': _NUMBER, 'config': _DICT,
-                  'machine': {'cores': int, 'matmul_peak_gflops': _NUMBER, 'platform': str},
+                  'machine': {'cores': int, 'matmul_peak_gflops': _NUMBER, 'platform': str, 'cpu_model': str},
                   'versions': _DICT,
                   'data': {'source': str, 'n_train': int, 'n_test': int, 'class_counts_train': _DICT,
                            'class_counts_test': _DICT, 'preparation_seconds': _DICT},
-                  'class_codes': _LIST, 'class_names': _LIST, 'seeds': _LIST, 'early_days': _LIST, 'models': _DICT}
-_RUN_SCHEMA = {'seed': int, 'train_seconds': _NUMBER, 'predict_lc_per_s': _NUMBER, 'temperature': _NUMBER,
+                  'class_codes': _LIST, 'class_names': _LIST, 'seeds': _LIST, 'early_days': _LIST, 'models': _DICT,
+                  'comparisons': _DICT}
+_RUN_SCHEMA = {'seed': int, 'train_seconds': _NUMBER, 'predict_lc_per_s': _NUMBER, 'matmul_peak_gflops': _NUMBER, 'temperature': _NUMBER,
                'scores': {k: _NUMBER for k in SUMMARY_SCORES}, 'confusion_matrix': _LIST,
                'early': {'days': _LIST, 'n_objects': _LIST, **{k: _LIST for k in EARLY_SCORES}}}
 _SUMMARY_KEYS = SUMMARY_SCORES + ('train_seconds', 'predict_lc_per_s', 'end_to_end_lc_per_s')
@@ -78,6 +186,9 @@ def check_benchmark_result(result:dict) -> dict:
                                  f"{np.shape(run['confusion_matrix'])}, expected ({n_classes}, {n_classes})")
             if any(len(run['early'][k]) != n_days for k in ('days', 'n_objects', *EARLY_SCORES)):
                 raise ValueError(f"benchmark result: models.{name}.runs[{i}].early does not have {n_days} days")
+    for name, c in result['comparisons'].get('models', {}).items():
+        if name not in result['models']: raise ValueError(f"benchmark result: a comparison of {name}, which is not among the models")
+        if len(c['early']) != n_days: raise ValueError(f"benchmark result: comparisons.models.{name}.early does not have {n_days} days")
     return result
 
 # %% ../nbs/27_benchmark_report.ipynb #dd416038
@@ -92,12 +203,28 @@ def _headline_cell(summary:dict, key:str, n_seeds:int) -> str:
     if key in ('train_seconds', 'end_to_end_lc_per_s'): return f"{mean:,.0f}"
     return f"{mean:.3f} ± {std:.3f}" if n_seeds > 1 else f"{mean:.3f}"
 
+def _machines(result:dict) -> list:
+    "The machine of each run a result holds, as a label 'A', 'B'...: the same label for the same CPU model and cores."
+    keys = [(p['machine']['cpu_model'], p['machine']['cores']) for p in result.get('merged_from') or [result]]
+    distinct = list(dict.fromkeys(keys))
+    return ['ABCDEFGHIJKLMNOPQRSTUVWXYZ'[distinct.index(k)] for k in keys]
+
 def results_table(result:dict) -> pd.DataFrame:
-    "One row per model: mean (± spread over seeds) of the headline scores, best Kaggle log-loss first."
-    models = result['models']
+    "One row per model: mean (± spread over seeds) of the headline scores, its verdict against the baseline, best Kaggle log-loss first."
+    models, comparisons = result['models'], result['comparisons']
     order = sorted(models, key=lambda n: models[n]['summary']['kaggle_weighted_log_loss']['mean'])
-    return pd.DataFrame.from_dict({n: {title: _headline_cell(models[n]['summary'], k, len(result['seeds'])) for k, title in HEADLINE.items()}
-                                   for n in order}, orient='index')
+    table = pd.DataFrame.from_dict({n: {title: _headline_cell(models[n]['summary'], k, len(result['seeds'])) for k, title in HEADLINE.items()}
+                                    for n in order}, orient='index')
+    if comparisons.get('models'):
+        compared = comparisons['models']
+        table[f"vs {comparisons['baseline']} (Δ [{comparisons['level']:.0%}])"] = [
+            'baseline' if n == comparisons['baseline'] else f"{compared[n]['test']['verdict']} {_described(compared[n]['test'])}"
+            if n in compared else 'not compared' for n in order]
+    machines = _machines(result)
+    if len(set(machines)) > 1:
+        part_of = {name: i for i, p in enumerate(result['merged_from']) for name in p['models']}
+        table['machine'] = [machines[part_of[n]] for n in order]
+    return table
 
 # %% ../nbs/27_benchmark_report.ipynb #7f1954b1
 def plot_early_curves(result:dict, score:str='kaggle_weighted_log_loss', ax=None) -> plt.Figure:
@@ -140,62 +267,72 @@ def load_benchmark_result(path) -> dict:
     return check_benchmark_result(result)
 
 def run_description(result:dict) -> str:
-    "One line: the command(s), the time, the machine, the data and the seeds of a result."
-    machine, data = result['machine'], result['data']
-    peaks = '/'.join(f"{p['matmul_peak_gflops']:.0f}" for p in result.get('merged_from', [machine]))
-    return (f"`{result['command']}`: {result['seconds'] / 60:.0f} min on {machine['cores']} CPU cores (fp32 matmul peak "
-            f"{peaks} GFLOP/s, measured at the start of each run); {data['n_train']:,} training and {data['n_test']:,} test objects "
-            f"({data['source']}), {len(result['seeds'])} seed(s)")
+    "One line: the command(s), the time, the machine(s), the data, the simulation and the seeds of a result."
+    data, parts = result['data'], result.get('merged_from') or [result]
+    machines = _machines(result)
+    runs = '; '.join(f"`{p['command']}`: {p['seconds'] / 60:.0f} min on {p['machine']['cores']} cores of {p['machine']['cpu_model']}"
+                     f"{f' (machine {m})' if len(set(machines)) > 1 else ''}, fp32 matmul peak {p['machine']['matmul_peak_gflops']:.0f} GFLOP/s"
+                     for p, m in zip(parts, machines))
+    simulation = result['config']['data'].get('simulation_seed') if data['source'] == 'simulated' else None
+    return (f"{runs}; {data['n_train']:,} training and {data['n_test']:,} test objects ({data['source']}"
+            f"{f', simulation seed {simulation}' if simulation is not None else ''}), {len(result['seeds'])} training seed(s)")
 
 def headline_markdown(result:dict) -> str:
     "The headline table of `result` as markdown, followed by the line that says where it comes from."
-    return markdown_table(results_table(result).rename_axis('model')) + '\n' + run_description(result) + '\n'
+    return (markdown_table(results_table(result).rename_axis('model')) + '\n' + run_description(result) + '\n\n'
+            + ''.join(f"- {s}\n" for s in comparison_sentences(result)))
 
 # %% ../nbs/27_benchmark_report.ipynb #1040783d
 _COMPARABLE = {'data.n_train': None, 'data.n_test': None, 'data.class_counts_train': None, 'data.class_counts_test': None,
-               'data.source': None, 'seeds': None, 'early_days': None, 'class_codes': None, 'config.data.directory': None,
+               'data.source': None, 'seeds': None, 'early_days': None, 'class_codes': None, 'config.data.source': None,
                'config.data.n_train': None, 'config.data.n_test': None, 'config.data.simulation_seed': None,
-               'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None, 'machine.cores': None}
+               'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None,
+               'config.truncated_copies': None}
 "What runs must share to be merged, with the value of a setting that results written before it existed had."
+_PROVENANCE = ('command', 'created', 'seconds', 'machine', 'versions', 'config')
+"What a merged result keeps of each run it holds (in `merged_from`), with the run's models."
 
 def _at(result:dict, path:str):
     for key in path.split('.'): result = result.get(key, _COMPARABLE[path]) if isinstance(result, dict) else _COMPARABLE[path]
     return result
 
-def with_seeds(result:dict, seeds:list) -> dict:
-    "`result` with the runs of `seeds` only, the summaries recomputed."
+def with_seeds(result:dict, seeds:list, losses:dict|None=None) -> dict:
+    "`result` with the runs of `seeds` only, the summaries recomputed (the comparisons too, from the per-object `losses` of the run)."
     missing = [s for s in seeds if s not in result['seeds']]
     if missing: raise ValueError(f"the result has no seed(s) {missing}: it has {result['seeds']}")
     preparation = result['data']['preparation_seconds']
     models = {name: {**m, 'runs': [r for r in m['runs'] if r['seed'] in seeds]} for name, m in result['models'].items()}
     for m in models.values(): m['summary'] = summarise_runs(m['runs'], sum(preparation[k] for k in m['reads']), result['data']['n_test'])
-    return check_benchmark_result({**result, 'command': f"{result['command']} (seeds {list(seeds)} of {result['seeds']})",
-                                   'seeds': list(seeds), 'models': models})
+    kept = {**result, 'command': f"{result['command']} (seeds {list(seeds)} of {result['seeds']})", 'seeds': list(seeds),
+            'models': models, 'comparisons': {}}
+    if losses is not None and result['comparisons']:
+        rows = [result['seeds'].index(s) for s in seeds]
+        pick = lambda m: {'test': np.asarray(m['test'])[rows], 'early': [np.asarray(a)[rows] for a in m['early']]}
+        kept = compare_with_baseline(kept, {**losses, 'models': {n: pick(m) for n, m in losses['models'].items()}},
+                                     result['comparisons']['baseline'], result['comparisons']['n_boot'])
+    return check_benchmark_result(kept)
 
-def merge_benchmark_results(*results:dict) -> dict:
-    "One result with the models of `results`, which must agree on data, split, seeds and scoring (`_COMPARABLE`)."
+def merge_benchmark_results(*results:dict, losses:list|None=None) -> dict:
+    "One result with the models of `results`, which must agree on data, split, seeds and scoring (`_COMPARABLE`); every run's provenance kept."
     first, last = results[0], results[-1]
     for i, other in enumerate(results[1:], 1):
         differ = [p for p in _COMPARABLE if json.dumps(_at(first, p), sort_keys=True) != json.dumps(_at(other, p), sort_keys=True)]
         if differ: raise ValueError(f"result {i} differs from result 0 in {differ}: they are not runs on the same data and split")
         shared = sorted(set(first['models']) & set(other['models']))
         if shared: raise ValueError(f"results 0 and {i} both hold the model(s) {shared}")
-    parts = [part for r in results for part in r.get('merged_from', [{k: r[k] for k in ('command', 'created', 'seconds')}
-                                                                        | {'models': list(r['models']),
-                                                                           'matmul_peak_gflops': r['machine']['matmul_peak_gflops']}])]
+    parts = [part for r in results for part in r.get('merged_from', [{**{k: r[k] for k in _PROVENANCE}, 'models': list(r['models'])}])]
     models = {name: m for r in results for name, m in r['models'].items()}
     preparation = {k: v for r in results for k, v in r['data']['preparation_seconds'].items()}
-    return check_benchmark_result({**last, 'command': ' + '.join(p['command'] for p in parts), 'seconds': sum(p['seconds'] for p in parts),
-                                   'config': {**last['config'], 'models': list(models)}, 'models': models,
-                                   'data': {**last['data'], 'preparation_seconds': preparation}, 'merged_from': parts})
-
-# %% ../nbs/27_benchmark_report.ipynb #215990a2
-def deep_lead(result:dict, baseline:str='features_lightgbm') -> dict:
-    "The deep model with the lowest Kaggle-weighted log-loss, and its lead over `baseline` (baseline's loss minus its own)."
-    if baseline not in result['models']: raise ValueError(f"no model {baseline!r} in the result: expected one of {list(result['models'])}")
-    loss = lambda name: result['models'][name]['summary']['kaggle_weighted_log_loss']['mean']
-    early = lambda name: np.asarray(result['models'][name]['summary']['early']['kaggle_weighted_log_loss']['mean'])
-    deep = [name for name, model in result['models'].items() if 'grid' in model['reads']]
-    if not deep: raise ValueError("the result holds no deep (grid) model")
-    best = min(deep, key=loss)
-    return {'model': best, 'lead': loss(baseline) - loss(best), 'early_lead': (early(baseline) - early(best)).tolist()}
+    merged = {**last, 'command': ' + '.join(p['command'] for p in parts), 'seconds': sum(p['seconds'] for p in parts),
+              'config': {**last['config'], 'models': list(models)}, 'models': models,
+              'data': {**last['data'], 'preparation_seconds': preparation}, 'merged_from': parts, 'comparisons': {}}
+    baselines = {r['comparisons']['baseline'] for r in results if r['comparisons']}
+    if losses is not None:
+        if len(losses) != len(results): raise ValueError(f"{len(losses)} per-object losses for {len(results)} results: one each")
+        merged_losses = {'labels': losses[0]['labels'], 'models': {n: m for l in losses for n, m in l['models'].items()}}
+        baseline = first['config'].get('baseline', next(iter(baselines), None))
+        return check_benchmark_result(compare_with_baseline(merged, merged_losses, baseline) if baseline in models else merged)
+    if len(baselines) == 1:                         # without the losses, each run's own comparisons are kept
+        merged['comparisons'] = {**next(r['comparisons'] for r in results if r['comparisons']),
+                                 'models': {n: c for r in results for n, c in (r['comparisons'] or {}).get('models', {}).items()}}
+    return check_benchmark_result(merged)

@@ -9,6 +9,8 @@ import pandas as pd
 import keras
 from keras import layers
 from .data import LightCurves, balanced_class_weights
+from .metrics import challenge_class_weights
+from .config import CLASS_WEIGHTS
 
 # %% auto #0
 __all__ = ['extra_inputs', 'extra_input', 'classifier_inputs', 'resolve_class_weights', 'final_probabilities', 'predictions_for']
@@ -53,15 +55,21 @@ def classifier_inputs(lcs:LightCurves, # light curves to classify
     return arrays
 
 # %% ../nbs/19_classifier_inputs.ipynb #225ffb30
-def resolve_class_weights(class_weights, # 'balanced' (max(count)/count of `labels`), a (n_classes,) array, or None (ones)
-                          labels:np.ndarray|None, # class indices that 'balanced' counts
+def resolve_class_weights(class_weights, # one of `CLASS_WEIGHTS`, a (n_classes,) array, or None (ones)
+                          labels:np.ndarray|None, # class indices of the training objects, which the named weightings count
                           n_classes:int, # number of classes
+                          class_codes=None, # (n_classes,) PLAsTiCC target codes of the classes, for 'challenge'
                          ) -> np.ndarray: # one weight per class, (n_classes,)
     "The class weights that `class_weights` stands for, as an array with one weight per class."
     if isinstance(class_weights, str):
-        if class_weights != 'balanced': raise ValueError(f"unknown `class_weights` {class_weights!r}: expected 'balanced', an array or None")
-        if labels is None: raise ValueError("'balanced' class weights need labels to count")
-        return balanced_class_weights(labels, n_classes)
+        if class_weights not in CLASS_WEIGHTS:
+            raise ValueError(f"unknown `class_weights` {class_weights!r}: expected one of {CLASS_WEIGHTS}, an array or None")
+        if class_weights == 'none': return np.ones(n_classes)
+        if labels is None: raise ValueError(f"{class_weights!r} class weights need labels to count")
+        if class_weights == 'auto': class_weights = 'balanced' if class_codes is None else 'challenge'
+        if class_weights == 'balanced': return balanced_class_weights(labels, n_classes)
+        if class_codes is None: raise ValueError("'challenge' class weights need the classes' PLAsTiCC codes (`class_codes`)")
+        return challenge_class_weights(labels, class_codes)
     weights = np.ones(n_classes) if class_weights is None else np.asarray(class_weights, np.float64)
     if weights.shape != (n_classes,): raise ValueError(f"`class_weights` has shape {weights.shape}, expected ({n_classes},)")
     return weights

@@ -103,13 +103,13 @@ def _labelled_arrays(model, lcs, n_classes, class_weights):
 
 def train_classifier(model:keras.Model, train_lcs:LightCurves, valid_lcs:LightCurves|None=None,
                      epochs:int=30, batch_size:int=64, learning_rate:float=1e-3,
-                     class_weights='balanced', # 'balanced' (max(count)/count of the training labels), a (K,) array or None
+                     class_weights='auto', # one of `CLASS_WEIGHTS` (counted on the training labels), a (K,) array or None
                      patience:int=5, # early-stopping patience in epochs (on validation loss; 0 disables)
                      callbacks:list|None=None, verbose:int=0, seed:int=0, jit_compile='auto'):
     "Compile and fit a classifier (`seed` fixes the shuffling and the dropout); returns the Keras `History`."
     if train_lcs.labels is None: raise ValueError("`train_lcs` has no labels to train on")
     n_classes = model.output_shape[-1]
-    weights = resolve_class_weights(class_weights, train_lcs.labels, n_classes)
+    weights = resolve_class_weights(class_weights, train_lcs.labels, n_classes, train_lcs.class_codes)
     keras.utils.set_random_seed(seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss='categorical_crossentropy',
                   weighted_metrics=['categorical_accuracy'], jit_compile=jit_compile)

@@ -12,10 +12,11 @@ from .data import BUILTIN_BAZIN
 from .tokens import WINDOW, MAX_TOKENS
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'PRECISIONS', 'LOSS_NAMES', 'CLASSIFIER_OPTIONS', 'SAMPLES', 'JOB_RUNS', 'setting', 'Config',
-           'check_choice', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule', 'GridConfig', 'TokenData',
-           'TrainConfig', 'EncoderOptions', 'AEOptions', 'RNNOptions', 'TokenSize', 'TokenOptions', 'ClassifierConfig',
-           'PretrainConfig', 'job_runs', 'option', 'cli_settings', 'config_options', 'given_options']
+__all__ = ['STRATEGIES', 'PRECISIONS', 'CLASS_WEIGHTS', 'LOSS_NAMES', 'CLASSIFIER_OPTIONS', 'SAMPLES', 'JOB_RUNS', 'setting',
+           'Config', 'check_choice', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule', 'GridConfig',
+           'TokenData', 'TrainConfig', 'EncoderOptions', 'AEOptions', 'RNNOptions', 'TokenSize', 'TokenOptions',
+           'ClassifierConfig', 'PretrainConfig', 'job_runs', 'option', 'cli_settings', 'config_options',
+           'given_options']
 
 # %% ../nbs/06_config.ipynb #22f27b0b
 def setting(default=MISSING, # the default value (or `factory` for a part)
@@ -122,6 +123,9 @@ STRATEGIES = ('none', 'mirrored', 'multi_worker')
 "The values of `Optimisation.strategy` (`--strategy`): see `distribute.distribution_strategy`."
 PRECISIONS = ('auto', 'float32', 'mixed_bfloat16')
 "The values of `TrainConfig.precision`: see `distribute.resolve_precision`."
+CLASS_WEIGHTS = ('auto', 'challenge', 'balanced', 'none')
+"The named class weightings of a classifier's loss (`classifier_inputs.resolve_class_weights`)."
+
 LOSS_NAMES = ('MSE', 'MSLE', 'Huber', 'MAE', 'LCE', 'RMSE', 'KLD_RMSE')
 "The reconstruction losses of the autoencoder (`losses.WeightedLoss`)."
 
@@ -291,9 +295,12 @@ class ClassifierConfig(Config):
     optimisation: Optimisation = setting(factory=lambda: Optimisation(epochs=30, learning_rate=1e-3, jit_compile='auto'))
     options: EncoderOptions|AEOptions|RNNOptions|TokenOptions|None = setting(None, "the options of the kind")
     truncated_copies: int = setting(2, "randomly truncated copies of each training object")
+    class_weights: str = setting('auto', "class weights of the loss and of early stopping: 'challenge' (the Kaggle metric's), "
+                                         "'balanced' (max(count)/count), 'none'; 'auto': 'challenge' for PLAsTiCC classes, else 'balanced'")
 
     def __post_init__(self):
         if self.truncated_copies < 0: raise ValueError(f"`truncated_copies` must be >= 0, got {self.truncated_copies}")
+        check_choice('class_weights', self.class_weights, CLASS_WEIGHTS)
         check_choice('classifier kind', self.kind, tuple(CLASSIFIER_OPTIONS))
         options = CLASSIFIER_OPTIONS[self.kind]
         if self.options is None: self.options = options()

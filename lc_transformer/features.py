@@ -14,11 +14,11 @@ from .data import LSST_FILTERS, N_FILTERS, OBSERVATION_COLUMNS
 from .prepare import gp_fit_predict
 from .observations import detection_trigger_times
 from .simulate import distance_modulus
-from .metrics import plasticc_class_weights
+from .metrics import challenge_class_weights
 
 # %% auto #0
 __all__ = ['MAX_GP_POINTS', 'GP_LENGTH_TIMES', 'LIGHT_CURVE_FEATURES', 'FEATURE_COLUMNS', 'METADATA_INPUTS', 'gp_points',
-           'feature_grid', 'light_curve_features', 'object_features', 'plasticc_sample_weights', 'FeatureClassifier']
+           'feature_grid', 'light_curve_features', 'object_features', 'FeatureClassifier']
 
 # %% ../nbs/25_features.ipynb #73a384c4
 MAX_GP_POINTS = 150
@@ -240,16 +240,6 @@ def object_features(observations:pd.DataFrame, # rows of whole objects: object_i
     features.insert(3, 'max_abs_mag', features.max_mag.to_numpy() - distance_modulus(photoz))
     return features
 
-# %% ../nbs/25_features.ipynb #7fc16740
-def plasticc_sample_weights(labels:np.ndarray, # (n_objects,) class indices 0 .. K-1
-                            class_codes, # (K,) PLAsTiCC target codes of the classes
-                           ) -> np.ndarray: # (n_objects,) mean 1
-    "Per-object weights `PLASTICC_WEIGHTS[code] / count(class)`, normalised to mean 1: the weighted log-loss is then the Kaggle metric."
-    labels = np.asarray(labels)
-    counts = np.bincount(labels, minlength=len(class_codes))
-    weights = plasticc_class_weights(class_codes)[labels] / counts[labels]
-    return weights / weights.mean()
-
 # %% ../nbs/25_features.ipynb #a2bb23ac
 class FeatureClassifier:
     "LightGBM on `object_features`, class-weighted for the PLAsTiCC metric."
@@ -293,22 +283,22 @@ class FeatureClassifier:
             labels:np.ndarray, # (n,) class indices 0..K-1
             valid_features:pd.DataFrame|None=None, valid_labels:np.ndarray|None=None, # with them: early stopping on them
            ) -> FeatureClassifier:
-        "Train on `features`, weighted by `plasticc_sample_weights`."
+        "Train on `features`, weighted by `challenge_class_weights` of the training labels (the validation set too)."
         self.feature_names = None
         X = self._matrix(features)
         labels = self._labels(labels, len(X), 'labels')
         trained = np.unique(labels)
         if len(trained) < 2: raise ValueError(f"`labels` have a single class ({self.class_codes[trained[0]]}): need at least two to classify")
         index = np.full(len(self.class_codes), -1); index[trained] = np.arange(len(trained))
-        weights = plasticc_sample_weights(labels, self.class_codes)
-        train_set = lgb.Dataset(X, index[labels], weight=weights, feature_name=[str(c) for c in features.columns], free_raw_data=False)
+        class_weights = challenge_class_weights(labels, self.class_codes)
+        train_set = lgb.Dataset(X, index[labels], weight=class_weights[labels], feature_name=[str(c) for c in features.columns], free_raw_data=False)
         callbacks, valid_sets = [], []
         if valid_features is not None:
             Xv = self._matrix(valid_features, 'valid_features')
             valid_labels = self._labels(valid_labels, len(Xv), 'valid_labels')
             seen = index[valid_labels] >= 0                 # objects of a class absent from training cannot be scored
             valid_sets = [lgb.Dataset(Xv[seen], index[valid_labels[seen]], reference=train_set,
-                                      weight=plasticc_sample_weights(valid_labels[seen], self.class_codes))]
+                                      weight=class_weights[valid_labels[seen]])]
             callbacks = [lgb.early_stopping(self.settings['early_stopping_rounds'], verbose=False)]
         self.booster = lgb.train(self._params(len(trained)), train_set, self.settings['n_estimators'],
                                  valid_sets=valid_sets, callbacks=callbacks)

@@ -9,12 +9,13 @@ import numpy as np
 from .data import PLASTICC_WEIGHTS, challenge_target
 
 # %% auto #0
-__all__ = ['PROB_CLIP', 'NOVELTY_SCORES', 'clip_and_renormalise', 'weighted_log_loss', 'class_mean_log_loss', 'log_loss',
-           'plasticc_class_weights', 'kaggle_weighted_log_loss', 'without_class_99', 'accuracy', 'confusion_matrix',
-           'f1_per_class', 'recall_per_class', 'macro_f1', 'roc_curve', 'precision_recall_curve', 'auc', 'roc_auc',
-           'average_precision', 'one_vs_rest_curves', 'reliability_curve', 'expected_calibration_error',
-           'apply_temperature', 'fit_temperature', 'calibrate', 'Class99', 'novelty_score', 'add_class_99',
-           'fit_class_99', 'Calibration', 'fit_calibration', 'classification_scores', 'markdown_table']
+__all__ = ['PROB_CLIP', 'NOVELTY_SCORES', 'clip_and_renormalise', 'object_log_losses', 'class_weighted_mean', 'weighted_log_loss',
+           'class_mean_log_loss', 'log_loss', 'plasticc_class_weights', 'kaggle_weighted_log_loss', 'without_class_99',
+           'challenge_class_weights', 'accuracy', 'confusion_matrix', 'f1_per_class', 'recall_per_class', 'macro_f1',
+           'roc_curve', 'precision_recall_curve', 'auc', 'roc_auc', 'average_precision', 'one_vs_rest_curves',
+           'reliability_curve', 'expected_calibration_error', 'apply_temperature', 'fit_temperature', 'calibrate',
+           'Class99', 'novelty_score', 'add_class_99', 'fit_class_99', 'Calibration', 'fit_calibration',
+           'classification_scores', 'markdown_table']
 
 # %% ../nbs/23_metrics.ipynb #a0b71bc3
 def _check_probs(probs, name='probs'):
@@ -74,26 +75,40 @@ def clip_and_renormalise(probs:np.ndarray, # (n_objects, n_classes), non-negativ
     probs = np.clip(_check_probs(probs), eps, 1 - eps)
     return probs / probs.sum(axis=1, keepdims=True)
 
+def object_log_losses(labels:np.ndarray, # (n_objects,) class indices 0 .. K-1
+                      probs:np.ndarray, # (n_objects, K) class probabilities
+                     ) -> np.ndarray: # (n_objects,) float64
+    "Each object's `-ln p` of its own class, after clipping and renormalising: the terms every log-loss averages."
+    probs = clip_and_renormalise(probs)
+    labels = _check_labels(labels, len(probs), probs.shape[1])
+    return -np.log(probs[np.arange(len(labels)), labels])
+
+def class_weighted_mean(values:np.ndarray, # (n_objects,) a number per object (a loss, a difference of losses)
+                        labels:np.ndarray, # (n_objects,) class indices 0 .. K-1
+                        class_weights:np.ndarray, # (K,) weight of each class
+                       ) -> float:
+    "Weighted mean, over the classes present in `labels`, of each class's mean of `values`: absent classes drop out of the weights."
+    weights = np.asarray(class_weights, dtype=np.float64)
+    if not np.all(np.isfinite(weights)) or (weights < 0).any():
+        raise ValueError(f"`class_weights` must be finite and non-negative, got {weights.tolist()}")
+    labels = _check_labels(labels, len(values), len(weights))
+    counts = np.bincount(labels, minlength=len(weights))
+    present = counts > 0
+    if weights[present].sum() == 0:
+        raise ValueError(f"the classes present {np.flatnonzero(present).tolist()} all have weight 0")
+    class_mean = np.bincount(labels, weights=values, minlength=len(weights))[present] / counts[present]
+    return float((weights[present] * class_mean).sum() / weights[present].sum())
+
 def weighted_log_loss(labels:np.ndarray, # (n_objects,) class indices 0 .. K-1
                       probs:np.ndarray, # (n_objects, K) class probabilities
                       class_weights:np.ndarray, # (K,) weight of each class (column of `probs`)
                      ) -> float:
     "Weighted mean, over the classes present in `labels`, of each class's mean `-ln p` (SPEC 2.3 with explicit weights)."
-    probs = clip_and_renormalise(probs)
-    n_classes = probs.shape[1]
-    labels = _check_labels(labels, len(probs), n_classes)
-    weights = np.asarray(class_weights, dtype=np.float64)
-    if weights.shape != (n_classes,):
-        raise ValueError(f"`class_weights` has shape {weights.shape}, expected ({n_classes},): one weight per column of `probs`")
-    if not np.all(np.isfinite(weights)) or (weights < 0).any():
-        raise ValueError(f"`class_weights` must be finite and non-negative, got {weights.tolist()}")
-    log_p = np.log(probs[np.arange(len(labels)), labels])                    # ln p of each object's own class
-    counts = np.bincount(labels, minlength=n_classes)
-    present = counts > 0
-    class_mean = np.bincount(labels, weights=log_p, minlength=n_classes)[present] / counts[present]
-    if weights[present].sum() == 0:
-        raise ValueError(f"the classes present {np.flatnonzero(present).tolist()} all have weight 0")
-    return float(-(weights[present] * class_mean).sum() / weights[present].sum())
+    losses = object_log_losses(labels, probs)
+    n_classes = np.shape(probs)[1]
+    if np.shape(class_weights) != (n_classes,):
+        raise ValueError(f"`class_weights` has shape {np.shape(class_weights)}, expected ({n_classes},): one weight per column of `probs`")
+    return class_weighted_mean(losses, labels, class_weights)
 
 def class_mean_log_loss(labels:np.ndarray, probs:np.ndarray) -> float:
     "Unweighted mean, over the classes present in `labels`, of each class's mean `-ln p`."
@@ -101,9 +116,7 @@ def class_mean_log_loss(labels:np.ndarray, probs:np.ndarray) -> float:
 
 def log_loss(labels:np.ndarray, probs:np.ndarray) -> float:
     "Plain mean negative log-likelihood `-mean(ln p)` over objects (clipped and renormalised like the PLAsTiCC metric)."
-    probs = clip_and_renormalise(probs)
-    labels = _check_labels(labels, len(probs), probs.shape[1])
-    return float(-np.log(probs[np.arange(len(labels)), labels]).mean())
+    return float(object_log_losses(labels, probs).mean())
 
 # %% ../nbs/23_metrics.ipynb #ffcced29
 def plasticc_class_weights(class_codes) -> np.ndarray:
@@ -143,6 +156,18 @@ def without_class_99(labels:np.ndarray, probs:np.ndarray, class_codes,
     if not known.any(): raise ValueError("every object is of class 99: nothing is left without it")
     kept = np.delete(clip_and_renormalise(probs[known]), column, axis=1)
     return labels[known] - (labels[known] > column), kept / kept.sum(axis=1, keepdims=True), np.delete(codes, column)
+
+# %% ../nbs/23_metrics.ipynb #14d1611b
+def challenge_class_weights(labels:np.ndarray, # (n_objects,) class indices 0 .. K-1 of the objects to weight
+                            class_codes, # (K,) PLAsTiCC target codes of the classes
+                           ) -> np.ndarray: # (K,) weight of each class; an object's weight is that of its class
+    "Per-class weights `PLASTICC_WEIGHTS[code] / count(class)`, scaled so the objects' mean weight is 1: the weighted mean log-loss is the Kaggle metric."
+    codes = np.asarray(class_codes)
+    if len(labels) == 0: raise ValueError("`labels` is empty: there is nothing to weight")
+    labels = _check_labels(labels, len(labels), len(codes))
+    counts = np.bincount(labels, minlength=len(codes))
+    weights = np.where(counts > 0, plasticc_class_weights(codes) / np.maximum(counts, 1), 0.)
+    return weights / weights[labels].mean()
 
 # %% ../nbs/23_metrics.ipynb #25386ee1
 def accuracy(labels:np.ndarray, predictions:np.ndarray) -> float:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Sequence
 import numpy as np
 import pandas as pd
-from .data import OBSERVATION_COLUMNS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS
+from .data import OBSERVATION_COLUMNS, PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, copy_id_stride
 
 # %% auto #0
-__all__ = ['detection_trigger_times', 'class_indices', 'ObservationSet']
+__all__ = ['SOURCE_ID', 'detection_trigger_times', 'class_indices', 'source_ids_of', 'ObservationSet']
 
 # %% ../nbs/07_observations.ipynb #5f7dfa45
 def detection_trigger_times(obj:np.ndarray, # (n_rows,) object index 0..n-1 of each observation, sorted, with mjd increasing inside
@@ -45,11 +45,28 @@ def class_indices(targets, # (n_objects,) PLAsTiCC target codes
     keep = classes[order][pos] == targets
     return keep, order[pos[keep]]
 
+# %% ../nbs/07_observations.ipynb #6b599d6a
+SOURCE_ID = 'source_id'
+"The metadata column of a copy: the id of the object it was made from (missing on the originals)."
+
+def source_ids_of(metadata:pd.DataFrame, # indexed by object_id; with a `source_id` column where some objects are copies
+                  object_ids:np.ndarray, # (n,) the objects
+                 ) -> np.ndarray|None: # (n,) the source of each object (its own id where `source_id` is missing); None: no copies
+    "The id of the object each of `object_ids` was copied from, from the metadata's `source_id`; None if the metadata have no such column."
+    if SOURCE_ID not in metadata: return None
+    object_ids = np.asarray(object_ids, np.int64)
+    column = metadata[SOURCE_ID]
+    where = metadata.index.get_indexer(object_ids)
+    found = where >= 0
+    missing, sources = column.isna().to_numpy(), column.fillna(-1).to_numpy(np.int64)
+    own = ~found | missing[np.where(found, where, 0)]
+    return np.where(own, object_ids, sources[np.where(found, where, 0)])
+
 # %% ../nbs/07_observations.ipynb #0e0a2692
 class ObservationSet:
     "Raw observations of whole objects, their metadata and classes, and the model inputs made from them."
     def __init__(self, observations:pd.DataFrame, # object_id, mjd, passband, flux, flux_err, detected; sorted by object, then mjd
-                 metadata:pd.DataFrame, # indexed by object_id, with the challenge `target` code
+                 metadata:pd.DataFrame, # indexed by object_id, with the challenge `target` code (and `source_id` for copies)
                  classes:tuple, # PLAsTiCC codes of the classes, in class-index order (99 last on a test set)
                 ):
         missing = [c for c in OBSERVATION_COLUMNS if c not in observations]
@@ -67,6 +84,8 @@ class ObservationSet:
         keep, self.labels = class_indices(targets, self.classes)
         if not keep.all(): raise ValueError(f"object {self.object_ids[~keep][0]} is of class {targets[~keep][0]}, "
                                             f"not one of {list(self.classes)}")
+        sources = source_ids_of(metadata, self.object_ids)
+        self.source_ids = self.object_ids.astype(np.int64) if sources is None else sources
         self._row_object = np.cumsum(first) - 1
         self._inputs = {}
 
@@ -79,7 +98,7 @@ class ObservationSet:
         return self._inputs[key]
 
     def select(self, object_ids) -> ObservationSet:
-        "The objects `object_ids` (in this set's order), with the inputs already made."
+        "The objects `object_ids` (in this set's order; copies too), with the inputs already made."
         keep = np.isin(self.object_ids, object_ids)
         subset = ObservationSet(self.observations[keep[self._row_object]], self.metadata, self.classes)
         for key, made in self._inputs.items():
@@ -93,13 +112,44 @@ class ObservationSet:
         return detection_trigger_times(self._row_object, obs.mjd.to_numpy(), obs.detected.to_numpy() > 0, obs.flux.to_numpy(),
                                        obs.flux_err.to_numpy(), len(self))
 
+    def _cut(self, days:np.ndarray, trigger:np.ndarray, ever_detected:np.ndarray) -> np.ndarray:
+        "Which rows were known `days` (n,) after each trigger: those up to then, of the objects detected by then."
+        by_then = ever_detected & (days >= 0)                     # the trigger is the first detection
+        return by_then[self._row_object] & (self.observations.mjd.to_numpy() <= (trigger + days)[self._row_object])
+
+    def _ever_detected(self) -> np.ndarray:
+        return np.bincount(self._row_object[self.observations.detected.to_numpy() > 0], minlength=len(self)) > 0
+
     def until(self, days) -> ObservationSet:
         "The objects detected by `days` after their trigger (a number or `(n,)`), with their observations up to then only."
         days = np.broadcast_to(np.asarray(days, np.float64), (len(self),))
-        obs = self.observations
-        detected = obs.detected.to_numpy() > 0
-        ever_detected = np.bincount(self._row_object[detected], minlength=len(self)) > 0
-        cut = (self.trigger() + days)[self._row_object]
-        keep = ever_detected[self._row_object] & (obs.mjd.to_numpy() <= cut)
+        keep = self._cut(days, self.trigger(), self._ever_detected())
         if not keep.any(): raise ValueError(f"no object is detected by {days.max():g} days after its trigger")
-        return ObservationSet(obs[keep], self.metadata, self.classes)
+        return ObservationSet(self.observations[keep], self.metadata, self.classes)
+
+    def with_truncated_copies(self, n_copies:int, # truncated copies per object
+                              seed:int=0, # random seed for the cut days
+                              min_days:float=0., # earliest cut, in days since the trigger
+                             ) -> ObservationSet:
+        "The objects followed by `n_copies` copies of each, its raw rows cut at a random day after its trigger (as `until` cuts), linked to their source."
+        if n_copies < 1: raise ValueError(f"`n_copies` must be at least 1, got {n_copies}")
+        if (self.object_ids < 0).any(): raise ValueError(f"object id {self.object_ids.min()} is negative: copies need ids >= 0")
+        obs, n, row_object = self.observations, len(self), self._row_object
+        mjd, trigger = obs.mjd.to_numpy(np.float64), self.trigger()
+        starts = np.flatnonzero(np.r_[True, row_object[1:] != row_object[:-1]])
+        first, last = np.minimum.reduceat(mjd, starts) - trigger, np.maximum.reduceat(mjd, starts) - trigger
+        days = np.random.default_rng(seed).uniform(np.clip(min_days, first, last), last, size=(n_copies, n))
+        ever_detected = self._ever_detected()
+        rows = [np.flatnonzero(self._cut(d, trigger, ever_detected)) for d in days]
+        kept = [np.flatnonzero(ever_detected & (d >= 0)) for d in days]
+        stride = copy_id_stride(self.object_ids)
+        take = np.concatenate([np.arange(len(obs)), *rows])
+        number = np.repeat(np.arange(n_copies + 1), [len(obs)] + [len(r) for r in rows])
+        observations = obs.iloc[take].reset_index(drop=True)
+        observations['object_id'] = obs.object_id.to_numpy(np.int64)[take] + number * stride
+        meta = self.metadata
+        copies = meta.iloc[meta.index.get_indexer(self.object_ids)[np.concatenate(kept)]].copy()
+        copies.index = pd.Index(np.concatenate([self.object_ids[k] + c * stride for c, k in enumerate(kept, 1)]), name=meta.index.name)
+        copies[SOURCE_ID] = pd.array(np.concatenate([self.source_ids[k] for k in kept]), dtype='Int64')
+        if SOURCE_ID not in meta: meta = meta.assign(**{SOURCE_ID: pd.Series(pd.NA, index=meta.index, dtype='Int64')})
+        return ObservationSet(observations, pd.concat([meta, copies]), self.classes)

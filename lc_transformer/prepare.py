@@ -16,12 +16,12 @@ from .data import (LightCurves, normalise, normalise_errors, weights_from_errors
 from .data import OBSERVATION_COLUMNS
 from .plasticc import ObservationReader, read_metadata, plasticc_files
 from .tokens import Tokens, WINDOW, MAX_TOKENS
-from .observations import class_indices, detection_trigger_times
+from .observations import class_indices, detection_trigger_times, source_ids_of
 
 # %% auto #0
-__all__ = ['FEATURE_NAMES', 'NIGHT_START', 'grid_times', 'interpolate_linear', 'interpolate_binned', 'gp_fit_predict',
-           'interpolate_gp', 'prepare_batch', 'finish', 'crop_pre_trigger', 'whole_object_batches', 'prepare_plasticc',
-           'tokens_from_observations', 'tokens_from_light_curves']
+__all__ = ['FEATURE_NAMES', 'NIGHT_START', 'grid_times', 'interpolate_linear', 'interpolate_binned', 'gp_fit', 'gp_predict',
+           'gp_fit_predict', 'interpolate_gp', 'prepare_batch', 'finish', 'crop_pre_trigger', 'whole_object_batches',
+           'prepare_plasticc', 'tokens_from_observations', 'tokens_from_light_curves']
 
 # %% ../nbs/32_prepare.ipynb #df7822f5
 def grid_times(start:float=-70., step:float=3., n_steps:int=50) -> np.ndarray:
@@ -78,14 +78,13 @@ def _matern32(dt, dlam, length_time, length_wavelength=600.):
     r = np.sqrt((dt / length_time) ** 2 + (dlam / length_wavelength) ** 2) * np.sqrt(3)
     return (1 + r) * np.exp(-r)
 
-def gp_fit_predict(t, filter, flux, flux_err, grid:np.ndarray,
-                   length_times=(5., 10., 20., 40., 80.), # candidate time scales (days)
-                   amplitude_factors=(0.5, 1., 2.), # candidate amplitudes, times the largest |flux|
-                   length_wavelength:float=600., # wavelength scale of the kernel (nm)
-                  ) -> tuple[np.ndarray, np.ndarray, dict]: # mean (n_grid, 6), std (n_grid, 6), chosen hyperparameters
-    "Gaussian-process fit of one object's light curve in (time, wavelength), predicted on `grid` in all 6 filters."
-    wavelengths = np.asarray(LSST_WAVELENGTHS_NM)
-    lam = wavelengths[filter]
+def gp_fit(t, filter, flux, flux_err,
+           length_times=(5., 10., 20., 40., 80.), # candidate time scales (days)
+           amplitude_factors=(0.5, 1., 2.), # candidate amplitudes, times the largest |flux|
+           length_wavelength:float=600., # wavelength scale of the kernel (nm)
+          ) -> dict: # the observations, the Cholesky factor and whitened fluxes, and the chosen hyperparameters
+    "Gaussian-process fit of one object's light curve in (time, wavelength): the kernel of the highest marginal likelihood on the grid of hyperparameters."
+    lam = np.asarray(LSST_WAVELENGTHS_NM)[filter]
     amp0 = max(np.abs(flux).max(), 1e-6)
     noise = np.diag(flux_err ** 2)
     best = None
@@ -97,14 +96,32 @@ def gp_fit_predict(t, filter, flux, flux_err, grid:np.ndarray,
             except np.linalg.LinAlgError: continue
             alpha = np.linalg.solve(L, flux)
             loglik = -0.5 * alpha @ alpha - np.log(np.diag(L)).sum()
-            if best is None or loglik > best[0]: best = (loglik, lt, af * amp0, L)
-    _, lt, amp, L = best
-    gt = np.repeat(grid, N_FILTERS); gl = np.tile(wavelengths, len(grid))
-    Ks = amp ** 2 * _matern32(t[:, None] - gt[None], lam[:, None] - gl[None], lt, length_wavelength)   # (n_obs, n_grid*6)
-    v = np.linalg.solve(L, Ks)
-    mean = v.T @ np.linalg.solve(L, flux)
-    var = np.maximum(amp ** 2 - (v ** 2).sum(axis=0), 1e-12 * amp ** 2)
-    return mean.reshape(len(grid), N_FILTERS), np.sqrt(var).reshape(len(grid), N_FILTERS), {'length_time': lt, 'amplitude': amp}
+            if best is None or loglik > best[0]: best = (loglik, lt, af * amp0, L, alpha)
+    _, lt, amp, L, alpha = best
+    return {'t': t, 'wavelength': lam, 'L': L, 'alpha': alpha, 'length_time': lt, 'amplitude': amp, 'length_wavelength': length_wavelength}
+
+def gp_predict(fit:dict, # from `gp_fit`
+               t:np.ndarray, wavelength:np.ndarray, # (n,) times (days, as the fit's) and wavelengths (nm) to predict at
+               cov:bool=False, # also the full posterior covariance
+              ) -> tuple[np.ndarray, np.ndarray]: # mean (n,), and std (n,) or covariance (n, n)
+    "The posterior mean of a GP fit at any (time, wavelength), with its standard deviation or full covariance."
+    amp, lt, lw = fit['amplitude'], fit['length_time'], fit['length_wavelength']
+    Ks = amp ** 2 * _matern32(fit['t'][:, None] - t[None], fit['wavelength'][:, None] - wavelength[None], lt, lw)   # (n_obs, n)
+    v = np.linalg.solve(fit['L'], Ks)
+    mean = v.T @ fit['alpha']
+    if cov: return mean, amp ** 2 * _matern32(t[:, None] - t[None], wavelength[:, None] - wavelength[None], lt, lw) - v.T @ v
+    return mean, np.sqrt(np.maximum(amp ** 2 - (v ** 2).sum(axis=0), 1e-12 * amp ** 2))
+
+def gp_fit_predict(t, filter, flux, flux_err, grid:np.ndarray,
+                   length_times=(5., 10., 20., 40., 80.), # candidate time scales (days)
+                   amplitude_factors=(0.5, 1., 2.), # candidate amplitudes, times the largest |flux|
+                   length_wavelength:float=600., # wavelength scale of the kernel (nm)
+                  ) -> tuple[np.ndarray, np.ndarray, dict]: # mean (n_grid, 6), std (n_grid, 6), chosen hyperparameters
+    "Gaussian-process fit of one object's light curve in (time, wavelength), predicted on `grid` in all 6 filters."
+    fit = gp_fit(t, filter, flux, flux_err, length_times, amplitude_factors, length_wavelength)
+    mean, std = gp_predict(fit, np.repeat(grid, N_FILTERS), np.tile(np.asarray(LSST_WAVELENGTHS_NM), len(grid)))
+    return (mean.reshape(len(grid), N_FILTERS), std.reshape(len(grid), N_FILTERS),
+            {'length_time': fit['length_time'], 'amplitude': fit['amplitude']})
 
 def interpolate_gp(obj, t, filter, flux, flux_err, n_objects:int, grid:np.ndarray, max_gap:float|None=50., **kwargs):
     "Gaussian-process interpolation of each object; cells within `max_gap / 2` days of an observation are observed."
@@ -136,7 +153,7 @@ def prepare_batch(batch:pd.DataFrame, # whole objects: object_id, mjd, passband,
                   max_gap:float|None=50., # see the interpolation methods
                   days_after_trigger:float|None=None, # only the observations up to this many days after the trigger
                  ) -> tuple[dict, int]: # raw arrays of the kept objects, number of objects dropped (empty window, no trigger)
-    "Grid flux, errors, mask, labels, target codes and features of one batch of objects (not yet normalised)."
+    "Grid flux, errors, mask, labels, target codes, features (and sources of copies) of one batch of objects (not yet normalised)."
     if method not in _INTERPOLATORS: raise ValueError(f"unknown method {method!r}: expected one of {list(_INTERPOLATORS)}")
     ids = batch.object_id.to_numpy()
     first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
@@ -144,6 +161,7 @@ def prepare_batch(batch:pd.DataFrame, # whole objects: object_id, mjd, passband,
     where = metadata.index.get_indexer(object_ids)                # hash lookup: fast for millions of objects
     if (where < 0).any(): raise ValueError(f"object_id {object_ids[where < 0][0]} has light curves but no metadata")
     meta = metadata.iloc[where]
+    sources = source_ids_of(metadata, object_ids)                # copies: the object each was made from
     if classes is not None:
         if 'target' not in meta: raise ValueError("these metadata have no `target` (a blind test set): use classes=None")
         keep, labels = class_indices(meta.target.to_numpy(), classes)
@@ -173,6 +191,7 @@ def prepare_batch(batch:pd.DataFrame, # whole objects: object_id, mjd, passband,
     arrays = dict(flux=f[has_cells], flux_err=e[has_cells], mask=m[has_cells], object_ids=object_ids[keep][has_cells],
                   features=features[has_cells], trigger=trigger[has_cells])
     if labels is not None: arrays['labels'] = labels[has_cells]
+    if sources is not None: arrays['source_ids'] = sources[keep][has_cells]
     code = 'true_target' if 'true_target' in meta else 'target' if 'target' in meta else None
     if code is not None: arrays['targets'] = meta[code].to_numpy(np.int64)[has_cells]
     return arrays, int((~has_cells).sum())
@@ -182,12 +201,13 @@ def finish(arrays:dict, # concatenated outputs of `prepare_batch`
            start:float=-70., step:float=3., n_steps:int=50,
            mean_one:bool=True, # rescale the weights to mean 1 over these objects (False: a part of a larger set)
           ) -> LightCurves:
-    "Normalised `LightCurves` with inverse-variance weights (mean 1), target codes, features and grid times."
+    "Normalised `LightCurves` with inverse-variance weights (mean 1), target codes, features, grid times (and sources of copies)."
     n = len(arrays['flux'])
     if n == 0: raise ValueError("no object left to prepare (none of the chosen classes, or all windows empty)")
     times = np.broadcast_to(grid_times(start, step, n_steps).astype(np.float32), (n, n_steps + 1))
     raw = LightCurves(arrays['flux'], mask=arrays['mask'], labels=arrays.get('labels'), object_ids=arrays['object_ids'],
                       times=times, features=arrays['features'], feature_names=FEATURE_NAMES, targets=arrays.get('targets'),
+                      source_ids=arrays.get('source_ids'),
                       class_names=None if classes is None else tuple(PLASTICC_CLASS_NAMES[c] for c in classes),
                       class_codes=None if classes is None else tuple(classes), filters=LSST_FILTERS)
     lcs = normalise(raw)
@@ -319,7 +339,7 @@ def _time_order(ids, times, filter, flux) -> np.ndarray:
     return order
 
 def tokens_from_observations(observations:pd.DataFrame, # object_id, mjd, passband, flux, flux_err, detected
-                             metadata:pd.DataFrame|None=None, # indexed by (or with a column) object_id; `target` needed with `classes`
+                             metadata:pd.DataFrame|None=None, # indexed by (or with a column) object_id; `target` needed with `classes`; `source_id` of copies
                              classes:tuple|None=None, # PLAsTiCC codes in class-index order; None: no labels
                              window:tuple|None=WINDOW, # (first, last) day relative to the trigger; None: every observation
                              max_tokens:int|None=MAX_TOKENS, # longer objects: merged by night, then the most recent kept
@@ -353,9 +373,10 @@ def tokens_from_observations(observations:pd.DataFrame, # object_id, mjd, passba
         from_end = np.repeat(np.cumsum(counts), counts) - 1 - np.arange(len(obj))
         recent = from_end < max_tokens
         obj, mjd, filter, flux, err, det = (a[recent] for a in (obj, mjd, filter, flux, err, det))
-    names, values, labels, class_names = (), None, None, None
+    names, values, labels, class_names, sources = (), None, None, None, None
     if metadata is not None:
         if 'object_id' in metadata.columns: metadata = metadata.set_index('object_id')
+        sources = source_ids_of(metadata, object_ids)             # copies: the object each was made from
         where = metadata.index.get_indexer(object_ids)
         if (where < 0).any(): raise ValueError(f"object_id {object_ids[where < 0][0]} has observations but no metadata")
         meta = metadata.iloc[where]
@@ -372,7 +393,7 @@ def tokens_from_observations(observations:pd.DataFrame, # object_id, mjd, passba
         if not keep.all(): raise ValueError(f"object {object_ids[~keep][0]} is of class {targets[~keep][0]}, not one of {list(classes)}")
         class_names = tuple(PLASTICC_CLASS_NAMES[c] for c in classes)
     return Tokens(np.r_[0, np.cumsum(np.bincount(obj, minlength=n))], mjd - trigger[obj], filter, flux, err, det, object_ids,
-                  values, trigger, labels, metadata_names=names, class_names=class_names,
+                  values, trigger, labels, sources, metadata_names=names, class_names=class_names,
                   class_codes=None if classes is None else tuple(classes), filters=tuple(filters))
 
 # %% ../nbs/32_prepare.ipynb #845c0ff5

@@ -50,7 +50,7 @@ def build_rnn_classifier(train_lcs:LightCurves, # training light curves (shape, 
 
 # %% ../nbs/20_rnn.ipynb #82f2cc14
 def step_labels(lcs:LightCurves, # light curves with labels
-                class_weights='balanced', # 'balanced' (max(count)/count of these labels), a (K,) array, or None
+                class_weights='auto', # one of `CLASS_WEIGHTS` (counted on these labels), a (K,) array, or None
                 after_trigger_only:bool=False, # count only steps with `times >= 0`
                 n_classes:int|None=None, # K; default `lcs.n_classes` (give it when a class may be absent from `lcs`)
                ) -> tuple[np.ndarray, np.ndarray]: # one-hot targets (n, steps, K), sample weights (n, steps)
@@ -59,7 +59,7 @@ def step_labels(lcs:LightCurves, # light curves with labels
     n_classes = n_classes or lcs.n_classes
     if lcs.labels.max() >= n_classes: raise ValueError(f"`labels` has class index {lcs.labels.max()}, expected < {n_classes}")
     one_hot = np.eye(n_classes, dtype=np.float32)[lcs.labels]                   # (n, K)
-    weights = resolve_class_weights(class_weights, lcs.labels, n_classes)
+    weights = resolve_class_weights(class_weights, lcs.labels, n_classes, lcs.class_codes)
     observed = ops.convert_to_numpy(observed_steps(lcs.mask))                   # (n, steps)
     step_weight = observed * weights[lcs.labels][:, None]                       # (n, steps)
     if after_trigger_only:
@@ -74,7 +74,7 @@ def train_rnn_classifier(train_lcs:LightCurves, # training light curves, with la
                          epochs:int=20,
                          batch_size:int=64,
                          learning_rate:float=1e-3, # Adam's learning rate
-                         class_weights='balanced', # 'balanced' (from the training labels), a (K,) array, or None
+                         class_weights='auto', # one of `CLASS_WEIGHTS` (counted on the training labels), a (K,) array, or None
                          after_trigger_only:bool=False, # loss only on steps with `times >= 0`
                          use_extra:bool=RNNOptions.use_extra, # take the per-object `extra` inputs (amplitudes, features)
                          callbacks:list|None=None, # Keras callbacks passed to `fit`
@@ -85,7 +85,7 @@ def train_rnn_classifier(train_lcs:LightCurves, # training light curves, with la
     "Build, compile and fit a RAPID-style RNN classifier; returns the model and its history."
     if train_lcs.labels is None: raise ValueError("`train_lcs` has no labels to train on")
     n_classes = train_lcs.n_classes
-    class_weights = resolve_class_weights(class_weights, train_lcs.labels, n_classes)   # the validation set uses the same ones
+    class_weights = resolve_class_weights(class_weights, train_lcs.labels, n_classes, train_lcs.class_codes)   # the validation set uses the same ones
     keras.utils.set_random_seed(seed)
     model = build_rnn_classifier(train_lcs, use_extra=use_extra, **model_kwargs)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss='categorical_crossentropy',

@@ -17,8 +17,9 @@ from .plasticc import LIGHT_CURVE_COLUMNS, METADATA_COLUMNS
 
 # %% auto #0
 __all__ = ['LSST_DEPTHS', 'EXTINCTION_R', 'FILTER_FREQUENCY', 'DDF_FIELDS', 'SURVEY_START', 'SEASON_DAYS', 'N_SEASONS',
-           'ZERO_POINT', 'PEAK_MARGIN', 'DETECTION_R50', 'SPECTROSCOPIC_R50', 'GALACTIC_SCALE_B', 'SAMPLE_DEFAULTS',
-           'MIN_DETECTIONS', 'distance_modulus', 'equatorial_to_galactic', 'planck_ratio', 'lsst_bandpasses',
+           'ZERO_POINT', 'PEAK_MARGIN', 'DETECTION_R50', 'SPECTROSCOPIC_R50', 'GALACTIC_SCALE_B', 'FIELD_DEG',
+           'WFD_NIGHTS', 'DDF_NIGHTS', 'WEATHER_LOSS', 'ROLLING', 'FILL_FACTOR', 'SAMPLE_DEFAULTS', 'MIN_DETECTIONS',
+           'distance_modulus', 'equatorial_to_galactic', 'planck_ratio', 'ccm_extinction', 'lsst_bandpasses',
            'blackbody_filter_flux', 'class_counts', 'selection_probability', 'simulate_plasticc', 'plasticc_file_names',
            'write_plasticc', 'simulate_plasticc_files', 'simulate_plasticc_cli']
 
@@ -41,6 +42,16 @@ SPECTROSCOPIC_R50 = (22.5, 23.5)
 "Peak apparent r magnitude at which half of the detected objects get a spectrum, i.e. enter the training set (WFD, DDF)."
 GALACTIC_SCALE_B = 15.0
 "Galactic objects: the sky density falls as `exp(-|b| / GALACTIC_SCALE_B)` (degrees), plus a floor of 0.05."
+FIELD_DEG = 3.5
+"Side of a wide-fast-deep field (degrees, about the 9.6 deg^2 of LSST's field of view): the objects of a field share its visits."
+WFD_NIGHTS, DDF_NIGHTS = 48, 100
+"Mean number of nights a WFD field and a DDF field are visited over the three seasons."
+WEATHER_LOSS = (0.12, 0.2)
+"Weather: the share of nights lost for every field, and the largest share of fields lost on the other nights (uniform up to it)."
+ROLLING = (0.5, 1.5)
+"Rolling cadence: visits of the resting and of the active declination stripes relative to the mean, in the seasons after the first."
+FILL_FACTOR = 0.9
+"Share of a field's visits on which an object falls on a sensor (chip gaps, dithering)."
 
 # %% ../nbs/31_simulate.ipynb #30d7d56a
 _WAVELENGTHS = np.asarray(LSST_WAVELENGTHS_NM)        # nm, indexed by filter
@@ -77,6 +88,25 @@ def planck_ratio(wavelength, temperature, ref_wavelength, ref_temperature) -> np
     "Blackbody flux density per frequency at (`wavelength`, `temperature`) over that at the reference (nm, K)."
     return (_blackbody_nu(np.asarray(wavelength, float), np.asarray(temperature, float))
             / _blackbody_nu(np.asarray(ref_wavelength, float), np.asarray(ref_temperature, float)))
+
+# %% ../nbs/31_simulate.ipynb #f55fec46
+def ccm_extinction(wavelength, # nm (clipped to 100 nm - 3.3 micron, the law's range)
+                   r_v=3.1, # total-to-selective extinction A_V / E(B-V)
+                  ) -> np.ndarray: # A_lambda / A_V
+    "The extinction law of Cardelli, Clayton & Mathis (1989), `A_lambda / A_V = a(x) + b(x) / R_V` with `x` in inverse microns."
+    x = np.clip(1000 / np.asarray(wavelength, float), 0.3, 10.0)
+    y = x - 1.82
+    optical_a = np.polyval([0.32999, -0.77530, 0.01979, 0.72085, -0.02427, -0.50447, 0.17699, 1.0], y)
+    optical_b = np.polyval([-2.09002, 5.30260, -0.62251, -5.38434, 1.07233, 2.28305, 1.41338, 0.0], y)
+    f = np.maximum(x - 5.9, 0)
+    uv_a = 1.752 - 0.316 * x - 0.104 / ((x - 4.67) ** 2 + 0.341) - 0.04473 * f ** 2 - 0.009779 * f ** 3
+    uv_b = -3.090 + 1.825 * x + 1.206 / ((x - 4.62) ** 2 + 0.263) + 0.2130 * f ** 2 + 0.1207 * f ** 3
+    fuv = x - 8
+    a = np.select([x < 1.1, x < 3.3, x < 8], [0.574 * x ** 1.61, optical_a, uv_a],
+                  -1.073 - 0.628 * fuv + 0.137 * fuv ** 2 - 0.070 * fuv ** 3)
+    b = np.select([x < 1.1, x < 3.3, x < 8], [-0.527 * x ** 1.61, optical_b, uv_b],
+                  13.670 + 4.257 * fuv - 0.420 * fuv ** 2 + 0.374 * fuv ** 3)
+    return a + b / r_v
 
 # %% ../nbs/31_simulate.ipynb #400f5e18
 @functools.cache
@@ -152,42 +182,82 @@ def class_counts(n_objects:int, # objects in the set
     return out
 
 # %% ../nbs/31_simulate.ipynb #64bf095a
-# rest-frame Bazin rise and fall times (days), peak absolute magnitude (rest-frame r, AB) and scatter, blackbody
-# temperature at and long after peak (K) with its cooling time (days), maximum redshift
+# Per class (and sub-model): rest-frame Bazin rise and fall times (days), lognormal: (median, sigma of ln);
+# peak absolute magnitude (rest-frame r, AB), normal: (mean, sigma); blackbody temperature at and long after peak (K)
+# and cooling time (days), medians; maximum redshift; scale of the exponential host A_V (mag)
 _TRANSIENTS = {
-    90: dict(rise=(2.5, 4), fall=(20, 35), M=(-19.3, 0.15), T=(10000, 5000, 20), zmax=1.0),
-    67: dict(rise=(1.5, 3), fall=(10, 18), M=(-17.5, 0.3), T=(9000, 4000, 10), zmax=0.4),
-    52: dict(rise=(2, 4), fall=(15, 25), M=(-17.0, 0.6), T=(11000, 5500, 15), zmax=0.5),
-    62: dict(rise=(3, 6), fall=(12, 25), M=(-17.6, 0.5), T=(10000, 4500, 12), zmax=0.6),
-    42: dict(rise=(2, 5), fall=(150, 250), M=(-17.0, 0.8), T=(15000, 5500, 15), zmax=0.7),
-    95: dict(rise=(15, 35), fall=(40, 90), M=(-21.5, 0.4), T=(16000, 8000, 60), zmax=2.5),
-    15: dict(rise=(10, 25), fall=(40, 100), M=(-19.5, 0.5), T=(30000, 25000, 200), zmax=1.0),
-    64: dict(rise=(0.3, 0.8), fall=(1.5, 3), M=(-16.0, 0.5), T=(5500, 2000, 2), zmax=0.15),
-    992: dict(rise=(5, 10), fall=(30, 60), M=(-14.0, 0.7), T=(7000, 4000, 30), zmax=0.1),
-    993: dict(rise=(5, 10), fall=(10, 20), M=(-16.0, 0.4), T=(7000, 3500, 10), zmax=0.2),
-    994: dict(rise=(40, 80), fall=(100, 200), M=(-21.0, 0.5), T=(9000, 6000, 100), zmax=1.5)}
-_AGN = dict(M=(-23.0, 1.0), zmax=2.5)
+    90: dict(rise=(3.2, 0.1), fall=(26.5, 0.1), M=(-19.3, 0.15), T=(10000, 5000, 20), zmax=1.0, av=0.35),
+    67: dict(rise=(2.1, 0.35), fall=(13.4, 0.3), M=(-17.5, 0.3), T=(9000, 4000, 10), zmax=0.4, av=0.2),
+    52: dict(rise=(2.8, 0.35), fall=(19.4, 0.25), M=(-17.0, 0.6), T=(11000, 5500, 15), zmax=0.5, av=0.35),
+    62: dict(rise=(4.2, 0.3), fall=(17.3, 0.3), M=(-17.6, 0.5), T=(10000, 4500, 12), zmax=0.6, av=0.4),
+    42: dict(rise=(3.2, 0.45), fall=(194, 0.25), M=(-17.0, 0.8), T=(15000, 5500, 15), zmax=0.7, av=0.4, plateau=(100, 0.15)),
+    95: dict(rise=(23, 0.4), fall=(60, 0.4), M=(-21.5, 0.4), T=(16000, 8000, 60), zmax=2.5, av=0.1),
+    15: dict(rise=(16, 0.45), fall=(63, 0.45), M=(-19.5, 0.5), T=(30000, 25000, 200), zmax=1.0, av=0.1),
+    64: dict(rise=(0.5, 0.5), fall=(2.1, 0.35), M=(-16.0, 0.5), T=(5500, 2000, 2), zmax=0.15, av=0.2),
+    992: dict(rise=(7.1, 0.35), fall=(42, 0.35), M=(-14.0, 0.7), T=(7000, 4000, 30), zmax=0.1, av=0.35),
+    993: dict(rise=(7.1, 0.35), fall=(14, 0.35), M=(-16.0, 0.4), T=(7000, 3500, 10), zmax=0.2, av=0.1),
+    994: dict(rise=(57, 0.35), fall=(141, 0.35), M=(-21.0, 0.5), T=(9000, 6000, 100), zmax=1.5, av=0.1)}
+# sub-models (true_submodel, share, what differs from the class); every other class has one model, true_submodel 1
+_SUBMODELS = {
+    42: ((1, 0.75, dict(name='II-P')),
+         (2, 0.10, dict(name='II-L', fall=(45, 0.25), M=(-17.5, 0.8), T=(12000, 5000, 20), plateau=(80, 0.15))),
+         (3, 0.15, dict(name='IIn', rise=(12, 0.4), fall=(110, 0.4), M=(-18.3, 1.0), T=(12000, 7500, 60), zmax=1.0, plateau=None))),
+    62: ((1, 0.35, dict(name='Ib', rise=(4.5, 0.3), fall=(19, 0.25), M=(-17.4, 0.5), T=(10000, 5000, 12))),
+         (2, 0.45, dict(name='Ic', rise=(4.0, 0.3), fall=(16, 0.25), M=(-17.6, 0.5), T=(9500, 4500, 12))),
+         (3, 0.20, dict(name='Ic-BL', rise=(4.0, 0.3), fall=(16, 0.25), M=(-18.3, 0.6), T=(11000, 5000, 10), zmax=0.8)))}
+_MODELS = {(t, 1): dict(par, name=str(t)) for t, par in _TRANSIENTS.items()}
+_MODELS.update({(t, s): {**_TRANSIENTS[t], **over} for t, subs in _SUBMODELS.items() for s, share, over in subs})
+_AGN = dict(M=(-23.0, 1.0), zmax=2.5, av=0.1)
+_MODELS[(88, 1)] = _AGN
 _AGN_DETECTION_OFFSET = 2.0     # an AGN's variable part is ~15% of its flux: it is detected as if 2 mag fainter
 _EXTRAGALACTIC_MODELS = {**_TRANSIENTS, 88: _AGN}
+_T_SIGMA, _T_TIME_SIGMA = 0.1, 0.3          # per-object spread (sigma of ln) of the temperatures and of the cooling time
+_COLOUR_SCATTER = 0.05                      # mag, per object and filter
+_SALT2 = dict(x1=(0.0, 1.0), c=(0.0, 0.1), alpha=0.14, beta=3.1)   # SN Ia: stretch and colour populations, Tripp coefficients
 
 def _uniform(rng, n, lo_hi): return rng.uniform(*lo_hi, n)
 
-def _class_value(true_target, key, index=0):
-    "Entry `index` of the parameter `key` of each object's extragalactic class (NaN for the others)."
+def _draw_submodels(rng, true_target):
+    "`true_submodel` of every object: 1, or drawn with the shares of `_SUBMODELS`."
+    sub = np.ones(len(true_target), np.int64)
+    for t, subs in _SUBMODELS.items():
+        sel = np.flatnonzero(true_target == t)
+        sub[sel] = rng.choice([s for s, _, _ in subs], len(sel), p=[share for _, share, _ in subs])
+    return sub
+
+def _class_value(true_target, key, index=0, submodel=None):
+    "Entry `index` of the parameter `key` of each object's extragalactic model (NaN for the others; `submodel` None: 1)."
     out = np.full(np.shape(true_target), np.nan)
-    for t, par in _EXTRAGALACTIC_MODELS.items():
-        if key in par: out[true_target == t] = np.atleast_1d(par[key])[index]
+    submodel = np.ones(np.shape(true_target), np.int64) if submodel is None else submodel
+    for (t, s), par in _MODELS.items():
+        if par.get(key) is not None: out[(true_target == t) & (submodel == s)] = np.atleast_1d(par[key])[index]
     return out
 
 def _redshifted_band_flux(temperature, z, filter):
     "Observed band flux of a blackbody of rest-frame `temperature` at redshift `z`: (1 + z)^4 B_nu(T / (1 + z)), in the band."
     return (1 + z) ** 4 * blackbody_filter_flux(temperature / (1 + z), filter)
 
-def _peak_r_mag(true_target, M, z):
-    "Peak apparent r magnitude: distance modulus plus the K-correction of the class's peak blackbody (none for AGN)."
-    T_peak = np.where(true_target == 88, 1e4, _class_value(true_target, 'T'))
+_CCM_Z = np.linspace(0, 5, 501)     # A_lambda / A_V of the rest-frame wavelengths of the filters, against redshift
+_CCM_TABLE = {r_v: np.stack([ccm_extinction(w / (1 + _CCM_Z), r_v) for w in _WAVELENGTHS], -1) for r_v in (3.1, _SALT2['beta'] - 1)}
+
+def _rest_extinction(z, a_v, r_v=3.1, filter=None):
+    "Extinction (mag) in the observed `filter` (None: all six, last axis) of a source at redshift `z` behind host dust `a_v` (CCM law, rest frame)."
+    table = _CCM_TABLE[r_v]
+    if filter is not None: return a_v * np.interp(z, _CCM_Z, table[:, filter])
+    return np.asarray(a_v)[..., None] * np.stack([np.interp(z, _CCM_Z, table[:, b]) for b in range(6)], -1)
+
+def _salt2_extinction(z, c, filter=None):
+    "SN Ia colour `c` as a dust-like law that dims B by `beta * c`: CCM with R_V = beta - 1, A_V = (beta - 1) c."
+    r_v = _SALT2['beta'] - 1
+    return _rest_extinction(z, r_v * np.asarray(c, float), r_v, filter)
+
+def _peak_r_mag(true_target, M, z, T_peak=None, a_v=0.0, salt_c=0.0):
+    "Peak apparent r magnitude: distance modulus, K-correction of the peak blackbody (none for AGN), host dust and SN Ia colour."
+    T_peak = _class_value(true_target, 'T') if T_peak is None else T_peak
+    T_peak = np.where(true_target == 88, 1e4, T_peak)
     k_flux = np.where(true_target == 88, 1.0, _redshifted_band_flux(T_peak, z, 2) / blackbody_filter_flux(T_peak, 2))
-    return M + distance_modulus(z) - 2.5 * np.log10(k_flux)
+    dust = _rest_extinction(z, a_v, filter=2) + _salt2_extinction(z, salt_c, filter=2)
+    return M + distance_modulus(z) - 2.5 * np.log10(k_flux) + dust
 
 _dV_dz = _COMOVING_MPC ** 2 * _inv_E / (1 + _Z_GRID)      # objects per unit redshift at a constant rate per comoving volume and rest-frame time
 _Z_CDF = np.concatenate([[0], np.cumsum((_dV_dz[1:] + _dV_dz[:-1]) / 2 * np.diff(_Z_GRID))])
@@ -209,32 +279,70 @@ def selection_probability(peak_r_mag, # peak apparent r magnitude (AB)
     p = logistic(np.asarray(peak_r_mag) + detection_offset, DETECTION_R50)
     return p * logistic(peak_r_mag, SPECTROSCOPIC_R50) if spectroscopic else p
 
+# %% ../nbs/31_simulate.ipynb #32f03fca
+_N_DEC_BANDS = int(np.ceil(80 / FIELD_DEG))                 # the footprint, decl -75 to +5, in bands of FIELD_DEG
+_BAND_DECL = -75 + FIELD_DEG * (np.arange(_N_DEC_BANDS) + 0.5)
+_RA_BINS = np.maximum(1, np.round(360 * np.cos(np.radians(_BAND_DECL)) / FIELD_DEG)).astype(np.int64)
+_BAND_FIRST = np.r_[0, np.cumsum(_RA_BINS)[:-1]]
+N_WFD_FIELDS = int(_RA_BINS.sum())
+
+def _field_of(ra, decl, ddf, ddf_field):
+    "Field of every object: WFD fields `0 .. N_WFD_FIELDS - 1` tile the footprint; the DDF fields follow."
+    band = np.clip(((np.asarray(decl) + 75) // FIELD_DEG).astype(np.int64), 0, _N_DEC_BANDS - 1)
+    wfd = _BAND_FIRST[band] + np.minimum((np.asarray(ra) % 360 / 360 * _RA_BINS[band]).astype(np.int64), _RA_BINS[band] - 1)
+    return np.where(ddf, N_WFD_FIELDS + np.asarray(ddf_field), wfd)
+
+def _field_centres():
+    "(ra, decl) of the centre of every field, WFD then DDF."
+    band = np.repeat(np.arange(_N_DEC_BANDS), _RA_BINS)
+    k = np.arange(N_WFD_FIELDS) - _BAND_FIRST[band]
+    return (np.r_[(k + 0.5) * 360 / _RA_BINS[band], DDF_FIELDS[:, 0]], np.r_[_BAND_DECL[band], DDF_FIELDS[:, 1]])
+
 # %% ../nbs/31_simulate.ipynb #84600225
-def _draw_redshifts(rng, true_target, ddf, spectroscopic, n_candidates=32, max_rounds=40):
-    "Redshift and peak absolute magnitude of extragalactic objects (NaN for galactic): volumetric candidates kept by `selection_probability`."
-    z, M = np.full(len(true_target), np.nan), np.full(len(true_target), np.nan)
+def _draw_redshifts(rng, P, spectroscopic, n_candidates=32, max_rounds=40):
+    """Redshift, peak absolute magnitude and host A_V of extragalactic objects (NaN, NaN, 0 for galactic): volumetric
+    candidates kept by `selection_probability` of their peak r magnitude (K-correction, host dust and SN Ia colour included)."""
+    true_target, ddf = P['true_target'], P['ddf']
+    z, M, a_v = np.full(len(true_target), np.nan), np.full(len(true_target), np.nan), np.zeros(len(true_target))
     todo = np.flatnonzero(np.isin(true_target, list(_EXTRAGALACTIC_MODELS)))
     for attempt in range(max_rounds):
         t = np.repeat(true_target[todo, None], n_candidates, 1)
-        cand_z = _volumetric_z(rng, _class_value(t, 'zmax'))
-        cand_M = rng.normal(_class_value(t, 'M', 0), _class_value(t, 'M', 1))
-        p = selection_probability(_peak_r_mag(t, cand_M, cand_z), ddf[todo, None], spectroscopic,
-                                  np.where(t == 88, _AGN_DETECTION_OFFSET, 0.0))
+        per_object = lambda key: np.repeat(P[key][todo, None], n_candidates, 1)
+        cand_z = _volumetric_z(rng, per_object('zmax'))
+        cand_M = rng.normal(per_object('M_mean'), per_object('M_sigma'))
+        cand_av = rng.exponential(per_object('tau_av'))
+        cand_r = _peak_r_mag(t, cand_M, cand_z, per_object('T_peak'), cand_av, np.nan_to_num(per_object('salt2_c')))
+        p = selection_probability(cand_r, ddf[todo, None], spectroscopic, np.where(t == 88, _AGN_DETECTION_OFFSET, 0.0))
         kept = rng.random(p.shape) < p
         if attempt == max_rounds - 1: kept |= p == p.max(1, keepdims=True)     # last round: the likeliest candidate
         found = kept.any(1)
         pick = kept.argmax(1)[found]
-        z[todo[found]], M[todo[found]] = cand_z[found, pick], cand_M[found, pick]
+        z[todo[found]], M[todo[found]], a_v[todo[found]] = cand_z[found, pick], cand_M[found, pick], cand_av[found, pick]
         todo = todo[~found]
         if not len(todo): break
-    return z, M
+    return z, M, a_v
+
+def _photoz_error(rng, photoz, host_quality):
+    """Reported photo-z error: from the photo-z and the host's quality term only (it cannot know the true redshift), with
+    a 20% scatter of the estimate. The true scatter is `0.03 (1 + z) host_quality` (outliers aside)."""
+    photoz, host_quality = np.asarray(photoz, float), np.asarray(host_quality, float)
+    return 0.03 * (1 + photoz) * host_quality * rng.lognormal(0, 0.2, np.shape(photoz))
+
+def _draw_photoz(rng, z, galactic):
+    "`hostgal_photoz` and `hostgal_photoz_err` of every object (0 for galactic ones)."
+    n = len(z)
+    host_quality = rng.lognormal(0, 0.35, n)                  # a host-magnitude term: faint hosts, poor photo-z
+    photoz = z + rng.normal(0, 1, n) * 0.03 * (1 + z) * host_quality
+    photoz = np.where(rng.random(n) < 0.05, rng.uniform(0.05, 2.0, n), photoz)     # catastrophic outliers
+    photoz = np.where(galactic, 0.0, np.maximum(photoz, 0.005)).round(4)
+    return photoz, np.where(galactic, 0.0, _photoz_error(rng, photoz, host_quality)).round(4)
 
 def _uniform_decl(rng, n):
     "Declinations uniform on the sphere inside the footprint, -75 to +5 deg."
     return np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(-75)), np.sin(np.radians(5)), n)))
 
 def _draw_sky(rng, ddf, galactic, floor=0.05):
-    "(ra, decl): DDF objects within ~1.75 deg of a DDF field; WFD galactic objects towards the plane, the others uniform."
+    "(ra, decl, DDF field): DDF objects within ~1.75 deg of a DDF field; WFD galactic objects towards the plane, the others uniform."
     n = len(ddf)
     ra, decl = rng.uniform(0, 360, n), _uniform_decl(rng, n)
     todo = np.flatnonzero(galactic & ~ddf)
@@ -247,7 +355,30 @@ def _draw_sky(rng, ddf, galactic, floor=0.05):
     field = rng.integers(0, len(DDF_FIELDS), n)
     ra = np.where(ddf, DDF_FIELDS[field, 0] + rng.normal(0, 1, n), ra) % 360
     decl = np.where(ddf, DDF_FIELDS[field, 1] + rng.normal(0, 1, n), decl)
-    return ra, decl
+    return ra, decl, field
+
+def _lognormal(rng, median, sigma): return median * np.exp(sigma * rng.normal(0, 1, np.shape(median)))
+
+def _draw_transient_shapes(rng, P):
+    "Per-object model parameters of the extragalactic classes: sub-model, SN Ia stretch and colour, time scales, temperatures, colour scatter."
+    true_target, n = P['true_target'], len(P['true_target'])
+    P['true_submodel'] = _draw_submodels(rng, true_target)
+    value = lambda key, index=0: _class_value(true_target, key, index, P['true_submodel'])
+    ia = true_target == 90
+    P['salt2_x1'] = np.where(ia, rng.normal(*_SALT2['x1'], n), np.nan)
+    P['salt2_c'] = np.where(ia, rng.normal(*_SALT2['c'], n), np.nan)
+    x1 = np.nan_to_num(P['salt2_x1'])
+    stretch = np.where(ia, 0.98 + 0.091 * x1 + 0.003 * x1 ** 2 - 0.00075 * x1 ** 3, 1.0)      # Guy et al. 2007
+    P['M_mean'] = value('M', 0) - np.where(ia, _SALT2['alpha'] * x1, 0.0)                    # brighter = slower (Phillips, Tripp)
+    P['M_sigma'], P['zmax'], P['tau_av'] = value('M', 1), value('zmax'), value('av')
+    P['rise'] = _lognormal(rng, value('rise', 0) * stretch, value('rise', 1))
+    P['fall'] = _lognormal(rng, value('fall', 0) * stretch, value('fall', 1))
+    P['plateau'] = np.where(np.isnan(value('plateau', 0)), 1e5, _lognormal(rng, value('plateau', 0), value('plateau', 1)))
+    P['T_peak'] = _lognormal(rng, value('T', 0), _T_SIGMA)
+    P['T_late'] = np.minimum(_lognormal(rng, value('T', 1), _T_SIGMA), P['T_peak'])
+    P['T_time'] = _lognormal(rng, value('T', 2), _T_TIME_SIGMA)
+    P['colour_scatter'] = rng.normal(0, _COLOUR_SCATTER, (n, 6))
+    return P
 
 def _draw_objects(rng, true_target, ddf_fraction, spectroscopic):
     "Per-object properties: a dict of arrays of length n (NaN where a property does not apply)."
@@ -255,30 +386,23 @@ def _draw_objects(rng, true_target, ddf_fraction, spectroscopic):
     galactic = np.isin(true_target, GALACTIC_TARGETS)
     P = {'true_target': true_target, 'ddf': rng.random(n) < ddf_fraction, 'galactic': galactic}
     nan = lambda: np.full(n, np.nan)
-    P['ra'], P['decl'] = _draw_sky(rng, P['ddf'], galactic)
+    P['ra'], P['decl'], ddf_field = _draw_sky(rng, P['ddf'], galactic)
+    P['field'] = _field_of(P['ra'], P['decl'], P['ddf'], ddf_field)
     P['gal_l'], P['gal_b'] = equatorial_to_galactic(P['ra'], P['decl'])
     P['mwebv'] = np.minimum(0.01 + 0.02 / (np.abs(np.sin(np.radians(P['gal_b']))) + 0.03) * rng.lognormal(0, 0.4, n), 3.0)
-    # redshift and brightness, selected
-    z, M = _draw_redshifts(rng, true_target, P['ddf'], spectroscopic)
+    _draw_transient_shapes(rng, P)
+    # redshift, brightness and host dust, selected
+    z, M, a_v = _draw_redshifts(rng, P, spectroscopic)
     z[galactic] = 0.0
-    P['true_z'], P['M'] = z, M
+    P['true_z'], P['M'], P['true_av'] = z, M, a_v
     P['true_distmod'] = np.where(galactic, np.nan, distance_modulus(z))
-    photoz = z + rng.normal(0, 0.03, n) * (1 + z)
-    outlier = rng.random(n) < 0.05
-    photoz = np.where(outlier, rng.uniform(0.05, 2.0, n), photoz)
-    P['hostgal_photoz'] = np.where(galactic, 0.0, np.maximum(photoz, 0.005)).round(4)
-    P['hostgal_photoz_err'] = np.where(galactic, 0.0, 0.03 * (1 + z) * (0.5 + np.abs(rng.normal(0, 1, n)))).round(4)
+    P['hostgal_photoz'], P['hostgal_photoz_err'] = _draw_photoz(rng, z, galactic)
     has_specz = spectroscopic | (rng.random(n) < 0.3)                # every training object has its host's redshift
     P['hostgal_specz'] = np.where(galactic, 0.0, np.where(has_specz, z.round(4), np.nan))
     P['distmod'] = np.where(galactic, np.nan, distance_modulus(P['hostgal_photoz'])).round(4)
-    # model parameters, per kind
-    P['rise'], P['fall'], P['T_peak'], P['T_late'], P['T_time'] = nan(), nan(), nan(), nan(), nan()
-    for t, par in _TRANSIENTS.items():
-        sel = true_target == t
-        k = sel.sum()
-        P['rise'][sel], P['fall'][sel] = _uniform(rng, k, par['rise']), _uniform(rng, k, par['fall'])
-        P['T_peak'][sel], P['T_late'][sel], P['T_time'][sel] = par['T']
-    P['plateau'] = rng.uniform(80, 120, n)                        # SN II: end of the plateau (rest days)
+    # what the host's dust, the SN Ia colour and the colour scatter do to each filter (a factor on the flux)
+    dust = _rest_extinction(np.nan_to_num(z), a_v) + _salt2_extinction(np.nan_to_num(z), np.nan_to_num(P['salt2_c']))
+    P['band_factor'] = np.where(galactic[:, None], 1.0, 10 ** (-0.4 * (dust + np.nan_to_num(P['colour_scatter']))))
     P['base_mag'] = nan()                                           # galactic stars: r-band magnitude
     P['T_star'] = nan()
     P['period'] = nan(); P['amplitude'] = nan(); P['depth2'] = nan(); P['width'] = nan()
@@ -303,6 +427,7 @@ def _draw_objects(rng, true_target, ddf_fraction, spectroscopic):
     agn = true_target == 88
     P['period'][agn] = rng.uniform(100, 400, agn.sum()) * (1 + z[agn])                # DRW time scale (observed)
     P['amplitude'][agn] = rng.uniform(0.1, 0.3, agn.sum())                             # DRW sigma (mag)
+    P['agn_slope'] = np.where(agn, rng.normal(0.44, 0.3, n), np.nan)                   # f_nu ~ lambda^slope
     P['phase'] = rng.random(n)                                                          # periodic: phase at the peak time
     return P
 
@@ -311,32 +436,94 @@ def _season_start(ra):
     "Start of the first observing season of a field at right ascension `ra` (degrees)."
     return SURVEY_START + ra / 360 * (365.25 - SEASON_DAYS)
 
+SURVEY_SEED = 2019
+"Seed of the survey's observing log (field nights, weather, filters, depths): one survey for every set, like PLAsTiCC's one OpSim run."
+
+@functools.cache
+def _survey(seed=SURVEY_SEED):
+    """The survey's visits, field by field: a dict of `field`, `mjd`, `filter`, `depth` sorted by field then mjd, and `first`
+    (index of each field's first visit, one more entry at the end). Fields are visited on the clear nights of their
+    seasons (weather is shared by all fields on a night), more often in the active declination stripe of a rolling season."""
+    rng = np.random.default_rng(seed)
+    n_days = int(365.25 * N_SEASONS + SEASON_DAYS) + 2
+    lost_everywhere = rng.random(n_days) < WEATHER_LOSS[0]
+    cloud_share = rng.uniform(0, WEATHER_LOSS[1], n_days)
+    ra, decl = _field_centres()
+    n_fields = len(ra)
+    is_ddf = np.arange(n_fields) >= N_WFD_FIELDS
+    stripe = np.where(is_ddf, -1, ((decl + 75) // (3 * FIELD_DEG)).astype(np.int64) % 2)    # ~10 deg stripes
+    field, season, day = (g.ravel() for g in np.meshgrid(np.arange(n_fields), np.arange(N_SEASONS),
+                                                           np.arange(int(SEASON_DAYS)), indexing='ij'))
+    night = np.floor(_season_start(ra)[field] - SURVEY_START + 365.25 * season).astype(np.int64) + day
+    clear = ~lost_everywhere[night] & (rng.random(len(night)) >= cloud_share[night])
+    usable = (1 - WEATHER_LOSS[0]) * (1 - WEATHER_LOSS[1] / 2) * N_SEASONS * SEASON_DAYS
+    rate = np.where(is_ddf, DDF_NIGHTS, WFD_NIGHTS)[field] / usable
+    active = (season >= 1) & (stripe[field] == (season - 1) % 2)
+    resting = (season >= 1) & (stripe[field] >= 0) & ~active
+    rate = rate * np.where(active, ROLLING[1], np.where(resting, ROLLING[0], 1.0))
+    visited = clear & (rng.random(len(night)) < rate)
+    field, night = field[visited], night[visited]
+    # two visits 30 minutes apart in the same or a neighbouring filter (WFD); four in any filters (DDF)
+    reps = np.where(is_ddf[field], 4, 2)
+    start = SURVEY_START + night + rng.uniform(0.0, 0.3, len(night))
+    v_field = np.repeat(field, reps)
+    k = np.arange(len(v_field)) - np.repeat(np.cumsum(reps) - reps, reps)
+    first_filter = np.repeat(rng.choice(6, len(night), p=FILTER_FREQUENCY), reps)
+    filter = np.where(is_ddf[v_field], rng.choice(6, len(v_field), p=FILTER_FREQUENCY),
+                      np.where(k == 0, first_filter, np.clip(first_filter + rng.integers(-1, 2, len(v_field)), 0, 5)))
+    mjd = (np.repeat(start, reps) + 0.021 * k + rng.uniform(0, 0.002, len(v_field))).round(4)
+    depth = LSST_DEPTHS[filter] + np.where(is_ddf[v_field], 0.7, 0.0) + rng.normal(0, 0.25, len(v_field))
+    order = np.lexsort((mjd, v_field))
+    v_field = v_field[order]
+    survey = dict(field=v_field, mjd=mjd[order], filter=filter[order].astype(np.int64), depth=depth[order],
+                  first=np.searchsorted(v_field, np.arange(n_fields + 1)), season_start=_season_start(ra))
+    for a in survey.values(): a.setflags(write=False)
+    return survey
+
 def _draw_visits(rng, P):
-    "Visits of every object: object index, mjd and filter arrays, sorted by object then mjd."
-    n = len(P['ddf'])
-    ddf = P['ddf']
-    n_nights = rng.poisson(np.where(ddf, 100, 48))
-    n_nights = np.maximum(n_nights, 8)
-    per_night = np.where(ddf, 4, 2)
-    night_obj = np.repeat(np.arange(n), n_nights)
-    night = (_season_start(P['ra'])[night_obj] + 365.25 * rng.integers(0, N_SEASONS, len(night_obj))
-             + np.floor(rng.uniform(0, SEASON_DAYS, len(night_obj))) + rng.uniform(0.0, 0.3, len(night_obj)))
-    reps = per_night[night_obj]
-    obj = np.repeat(night_obj, reps)
-    visit_night = np.repeat(night, reps)
-    k = np.arange(len(obj)) - np.repeat(np.cumsum(reps) - reps, reps)       # visit number within the night
-    first_filter = np.repeat(rng.choice(6, len(night_obj), p=FILTER_FREQUENCY), reps)
-    filter = np.where(ddf[obj], rng.choice(6, len(obj), p=FILTER_FREQUENCY),
-                    np.where(k == 0, first_filter, np.clip(first_filter + rng.integers(-1, 2, len(obj)), 0, 5)))
-    mjd = (visit_night + 0.021 * k + rng.uniform(0, 0.002, len(obj))).round(4)
-    order = np.lexsort((mjd, obj))
-    return obj[order], mjd[order], filter[order].astype(np.int64)
+    "Visits of every object: the visits of its field it falls on (`FILL_FACTOR`): object index, mjd, filter, depth, sorted by object then mjd."
+    S = _survey()
+    field = P['field']
+    count = S['first'][field + 1] - S['first'][field]
+    obj = np.repeat(np.arange(len(field)), count)
+    visit = S['first'][field][obj] + np.arange(len(obj)) - np.repeat(np.cumsum(count) - count, count)
+    seen = rng.random(len(obj)) < FILL_FACTOR
+    obj, visit = obj[seen], visit[seen]
+    return obj, S['mjd'][visit], S['filter'][visit], S['depth'][visit]
 
 def _draw_peaks(rng, P, in_season):
-    "Peak mjd of every object: uniform from `PEAK_MARGIN` days before its first season to the end of its last; `in_season`: inside a season."
-    n, first = len(P['ra']), _season_start(P['ra'])
+    "Peak mjd of every object: uniform from `PEAK_MARGIN` days before its field's first season to the end of its last; `in_season`: inside a season."
+    n, first = len(P['ra']), _survey()['season_start'][P['field']]
     if in_season: return first + 365.25 * rng.integers(0, N_SEASONS, n) + rng.uniform(0, SEASON_DAYS, n)
     return rng.uniform(first - PEAK_MARGIN, first + 365.25 * (N_SEASONS - 1) + SEASON_DAYS, n)
+
+FLARE_WINDOW = 14
+"A flare is out of reach of any detection this many decay times after its start (15 mag below its peak)."
+
+def _draw_flares(rng, P, obj, mjd, need, tries=64, max_rounds=400):
+    """Start times of the two flares of each M dwarf, uniform over the survey, and decay times (days). With `need` > 0
+    they are redrawn until at least `need` visits fall within `FLARE_WINDOW` decay times of a flare: a condition every
+    flare with `need` detections meets, so this only spares simulating stars whose flares the survey never sees."""
+    n = len(P['true_target'])
+    flare = np.flatnonzero(P['true_target'] == 65)
+    decay = np.where(P['true_target'] == 65, rng.uniform(0.015, 0.08, n), np.nan)
+    times = np.full((n, 2), np.nan)
+    span = (SURVEY_START, SURVEY_START + 365.25 * N_SEASONS)
+    key = obj * 1e4 + (mjd - SURVEY_START)                    # sorted: objects, then time
+    todo = flare
+    for attempt in range(max_rounds):
+        t = rng.uniform(*span, (len(todo), tries, 2))
+        if need <= 0:
+            times[todo] = t[:, 0]; break
+        lo = todo[:, None, None] * 1e4 + (t - SURVEY_START)
+        seen = (np.searchsorted(key, lo + FLARE_WINDOW * decay[todo, None, None]) - np.searchsorted(key, lo)).sum(-1)
+        ok = seen >= need
+        found = ok.any(1)
+        times[todo[found]] = t[found, ok[found].argmax(1)]
+        if attempt == max_rounds - 1: times[todo[~found]] = t[~found, 0]   # never seen: fails the trigger
+        todo = todo[~found]
+        if not len(todo): break
+    return times, decay
 
 # %% ../nbs/31_simulate.ipynb #76618b86
 def _bazin_peaked(tau, rise, fall):
@@ -352,12 +539,12 @@ def _transient(P, o, mjd, filter):
     tau = (mjd - P['peak'][o]) / (1 + z)
     shape = _bazin_peaked(tau, P['rise'][o], P['fall'][o])
     ii = t == 42                                            # SN II: plateau, then a drop to the radioactive tail
-    shape[ii] = _bazin_peaked(tau[ii], P['rise'][o][ii], P['fall'][o][ii]) * (0.15 + 0.85 / (1 + np.exp((tau[ii] - P['plateau'][o][ii]) / 4)))
+    shape[ii] *= 0.15 + 0.85 / (1 + np.exp(np.minimum((tau[ii] - P['plateau'][o][ii]) / 4, 700)))   # IIn: no drop
     ia = t == 90                                            # SN Ia: secondary maximum in i, z, y
     shape[ia] += np.array([0, 0, 0.1, 0.5, 0.55, 0.5])[filter[ia]] * 0.35 * np.exp(-0.5 * ((tau[ia] - 28) / 7) ** 2) / (1 + np.exp(-np.clip(tau[ia], -50, 50)))
     T = P['T_late'][o] + (P['T_peak'][o] - P['T_late'][o]) * np.exp(-np.maximum(tau, 0) / P['T_time'][o])
     colour = _redshifted_band_flux(T, z, filter) / blackbody_filter_flux(T, 2)    # the shape is the rest-frame r light curve
-    return _flux(P['M'][o] + P['true_distmod'][o]) * shape * colour
+    return _flux(P['M'][o] + P['true_distmod'][o]) * shape * colour * P['band_factor'][o, filter]   # host dust, SN Ia colour, scatter
 
 def _star_flux(P, o, filter):
     "Quiescent flux of a star in each filter: r magnitude `base_mag` and a blackbody colour."
@@ -384,9 +571,11 @@ def _mira(P, o, mjd, filter):
     return _star_flux(P, o, filter) * (10 ** (0.4 * amp / 2 * np.cos(2 * np.pi * phase)) - 1)
 
 def _flare(P, o, mjd, filter):
-    "M-dwarf flare: an instant rise and an exponential decay of 20 minutes to 2 hours, a 10^4 K blackbody, g magnitude `amplitude`."
-    dt = mjd - P['peak'][o]
-    decay = np.where(dt >= 0, np.exp(-np.maximum(dt, 0) / P['period_flare'][o]), 0.0)
+    "M-dwarf flares: two, each an instant rise and an exponential decay of 20 minutes to 2 hours, a 10^4 K blackbody, g magnitude `amplitude`."
+    decay = 0.0
+    for k in range(2):
+        dt = mjd - P['flare_times'][o, k]
+        decay = decay + np.where(dt >= 0, np.exp(-np.maximum(dt, 0) / P['period_flare'][o]), 0.0)
     return _flux(P['amplitude'][o]) * blackbody_filter_flux(1e4, filter) / blackbody_filter_flux(1e4, 1) * decay
 
 def _paczynski(u):
@@ -404,7 +593,8 @@ def _microlens(P, o, mjd, filter):
 
 def _agn(P, o, mjd, filter, rng, stochastic=True):
     "AGN: a damped random walk in magnitude, common to all filters and larger in blue, around the mean flux."
-    mean_flux = _flux(P['M'][o] + P['true_distmod'][o]) * (_WAVELENGTHS[filter] / _WAVELENGTHS[2]) ** 0.5
+    mean_flux = (_flux(P['M'][o] + P['true_distmod'][o]) * (_WAVELENGTHS[filter] / _WAVELENGTHS[2]) ** P['agn_slope'][o]
+                 * P['band_factor'][o, filter])
     if not stochastic or not len(o): return np.zeros(len(o))
     x = np.zeros(len(o))
     starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
@@ -436,7 +626,7 @@ def _model_flux(P, obj, mjd, filter, rng, stochastic=True):
 
 # %% ../nbs/31_simulate.ipynb #5868130d
 SAMPLE_DEFAULTS = {'train': dict(frac_unknown=0.0, ddf_fraction=0.25, spectroscopic=True),
-                  'test': dict(frac_unknown=None, ddf_fraction=0.05, spectroscopic=False)}
+                  'test': dict(frac_unknown=None, ddf_fraction=0.01, spectroscopic=False)}
 "The fraction of class 99 (None: PLAsTiCC's test proportions), of deep-drilling-field objects and the selection of each split, unless given."
 
 def _sample_default(name):
@@ -447,24 +637,17 @@ def _sample_default(name):
 MIN_DETECTIONS = 2
 "An object enters a set only if at least this many of its observations are detections: PLAsTiCC's trigger (Kessler et al. 2019)."
 
-def _simulate_objects(rng, true_target:np.ndarray, ddf_fraction:float, spectroscopic:bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _simulate_objects(rng, true_target:np.ndarray, ddf_fraction:float, spectroscopic:bool, min_detections:int=MIN_DETECTIONS) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Light curves and metadata of objects of classes `true_target`, their `object_id` the index 0 .. n-1."
     n_objects = len(true_target)
     P = _draw_objects(rng, true_target, ddf_fraction, spectroscopic)
-    obj, mjd, filter = _draw_visits(rng, P)
+    obj, mjd, filter, depth = _draw_visits(rng, P)
     P['peak'] = _draw_peaks(rng, P, in_season=spectroscopic)
     flare = true_target == 65
-    P['period_flare'] = np.where(flare, rng.uniform(0.015, 0.08, n_objects), np.nan)
-    starts = np.r_[0, np.cumsum(np.bincount(obj, minlength=n_objects))[:-1]]
-    P['peak'] = np.where(flare, mjd[starts + (rng.random(n_objects) * np.bincount(obj, minlength=n_objects)).astype(int)]
-                         - rng.uniform(0.002, 0.04, n_objects), P['peak'])
+    P['flare_times'], P['period_flare'] = _draw_flares(rng, P, obj, mjd, min_detections)
+    P['peak'] = np.where(flare, P['flare_times'][:, 0], P['peak'])
     true_flux = _model_flux(P, obj, mjd, filter, rng)
-    flare_rows = flare[obj]                                   # a second, random flare on the same star
-    second = P['peak'] + rng.uniform(-300, 300, n_objects)
-    P2 = {**P, 'peak': second}
-    true_flux[flare_rows] += _model_flux(P2, obj[flare_rows], mjd[flare_rows], filter[flare_rows], rng)
-    # noise: sky from the depth of each visit, plus the source's Poisson noise
-    depth = LSST_DEPTHS[filter] + np.where(P['ddf'][obj], 0.7, 0.0) + rng.normal(0, 0.25, len(obj))
+    # noise: sky from the depth of each visit (shared by the objects of a field), plus the source's Poisson noise
     sky = _flux(depth) / 5
     flux_err = np.sqrt(sky ** 2 + 0.05 * np.abs(true_flux) + (0.003 * true_flux) ** 2)
     flux = true_flux + flux_err * rng.normal(0, 1, len(obj))
@@ -479,11 +662,11 @@ def _simulate_objects(rng, true_target:np.ndarray, ddf_fraction:float, spectrosc
                          'hostgal_specz': P['hostgal_specz'], 'hostgal_photoz': P['hostgal_photoz'],
                          'hostgal_photoz_err': P['hostgal_photoz_err'], 'distmod': P['distmod'],
                          'mwebv': P['mwebv'].round(4), 'target': challenge_target(true_target),
-                         'true_target': true_target, 'true_submodel': 1, 'true_z': P['true_z'].round(6),
+                         'true_target': true_target, 'true_submodel': P['true_submodel'], 'true_z': P['true_z'].round(6),
                          'true_distmod': P['true_distmod'].round(4), 'true_lensdmu': 0.0,
                          'true_vpec': np.where(P['galactic'], 0.0, rng.normal(0, 300, n_objects).round(1)),
-                         'true_rv': 3.1, 'true_av': 0.0, 'true_peakmjd': P['peak'].round(4),
-                         'libid_cadence': rng.integers(0, 10000, n_objects)})
+                         'true_rv': 3.1, 'true_av': P['true_av'].round(6), 'true_peakmjd': P['peak'].round(4),
+                         'libid_cadence': P['field']})
     for b, name in enumerate(LSST_FILTERS): meta[f'tflux_{name}'] = tflux[b::6].round(4)
     return light_curves, meta
 
@@ -519,7 +702,7 @@ def simulate_plasticc(n_objects:int=7848, # number of objects
     for _ in range(20):                                       # rounds of candidates, until every class is full
         if not any(needed.values()): break
         candidates = rng.permutation(np.repeat(list(needed), [2 * n + 2 if n else 0 for n in needed.values()]))
-        light_curves, meta = _simulate_objects(rng, candidates, ddf_fraction, spectroscopic)
+        light_curves, meta = _simulate_objects(rng, candidates, ddf_fraction, spectroscopic, min_detections)
         keep = _passing(light_curves, meta, needed, min_detections)
         for t in needed: needed[t] -= int((keep & (meta.true_target.to_numpy() == t)).sum())
         index = np.full(len(meta), -1); index[keep] = offset + np.arange(keep.sum())

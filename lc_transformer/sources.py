@@ -75,7 +75,7 @@ def load_tokens(source, # PLAsTiCC directory, Bazin test-data directory, `.npz` 
 
 # %% ../nbs/34_sources.ipynb #b9a8289d
 def light_curves_of(observation_set:ObservationSet, grid:GridConfig=GridConfig()) -> LightCurves:
-    "The grid light curves of the objects of `observation_set` (those with a grid cell), made once."
+    "The grid light curves of the objects of `observation_set` (those with a grid cell; copies linked by `source_ids`), made once."
     def make(s):
         arrays, _ = prepare_batch(s.observations, s.metadata, s.classes, grid.start, grid.step, grid.n_steps, grid.method,
                                   grid.max_gap)
@@ -87,7 +87,7 @@ def features_of(observation_set:ObservationSet, n_jobs:int=1) -> pd.DataFrame:
     return observation_set.made('features', lambda s: object_features(s.observations, s.metadata, n_jobs))
 
 def tokens_of(observation_set:ObservationSet, token_data:TokenData=TokenData()) -> Tokens:
-    "The observation tokens of the objects of `observation_set` (every object has some: the window holds its trigger), made once."
+    "The observation tokens of the objects of `observation_set` (every object has some: the window holds its trigger; copies linked by `source_ids`), made once."
     return observation_set.made(('tokens', token_data.window, token_data.max_tokens),
                                 lambda s: tokens_from_observations(s.observations, s.metadata, s.classes, token_data.window,
                                                                    token_data.max_tokens))

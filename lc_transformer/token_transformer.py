@@ -343,7 +343,7 @@ def token_pretrainer(tokens:Tokens, **size) -> TokenPretrainer:
 # %% ../nbs/12_token_transformer.ipynb #1db49168
 def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:Tokens|None=None,
                     epochs:int=30, batch_size:int=128, learning_rate:float=1e-3,
-                    class_weights='balanced', # classifier: 'balanced' (max(count)/count), a (K,) array or None
+                    class_weights='auto', # classifier: one of `CLASS_WEIGHTS` (`resolve_class_weights`), a (K,) array or None
                     mask_fraction=(0.15, 0.3), # pretrainer: share of tokens hidden per object
                     patience:int=5, # early-stopping patience in epochs (on the validation loss; 0: none)
                     callbacks:list=(), verbose:int=0, seed:int=0, jit_compile='auto') -> keras.callbacks.History:
@@ -354,7 +354,7 @@ def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:T
         model.compile(keras.optimizers.Adam(learning_rate), loss=masked_flux_loss, jit_compile=jit_compile)
     else:
         if train.labels is None: raise ValueError("the training tokens have no labels")
-        weights = resolve_class_weights(class_weights, train.labels, model.n_classes)
+        weights = resolve_class_weights(class_weights, train.labels, model.n_classes, train.class_codes)
         batches = lambda tokens, shuffle: TokenBatches(tokens, batch_size, 'labels', shuffle, seed, weights, per_token=model.causal)
         model.compile(keras.optimizers.Adam(learning_rate), loss='sparse_categorical_crossentropy',
                       weighted_metrics=['sparse_categorical_accuracy'], jit_compile=jit_compile)

@@ -154,15 +154,15 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
             stop = keras.callbacks.EarlyStopping(patience=optimisation.patience, restore_best_weights=True)
             model, history = train_rnn_classifier(train, valid, optimisation.epochs, optimisation.batch_size,
                                                   optimisation.learning_rate, **config.options.to_dict(),
-                                                  callbacks=[stop, *callbacks], seed=config.seed,
+                                                  class_weights=config.class_weights, callbacks=[stop, *callbacks], seed=config.seed,
                                                   verbose=verbose)
         else:
             history = train_classifier(model, train, valid, optimisation.epochs, optimisation.batch_size,
-                                       optimisation.learning_rate, patience=optimisation.patience, callbacks=callbacks,
-                                       verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
+                                       optimisation.learning_rate, class_weights=config.class_weights, patience=optimisation.patience,
+                                       callbacks=callbacks, verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
             if config.kind == 'ae' and config.options.fine_tune_epochs:
                 fine_tune(model, train, valid, config.options.fine_tune_epochs, optimisation.learning_rate / 10,
-                          patience=optimisation.patience, verbose=verbose, seed=config.seed)
+                          class_weights=config.class_weights, patience=optimisation.patience, verbose=verbose, seed=config.seed)
         return model, history.history, _score_and_save(model, valid, final_probabilities(model, valid), len(train), out)
 
 def _score_and_save(model:keras.Model, valid, valid_probs:np.ndarray, n_training:int, out:Path) -> dict:
@@ -191,7 +191,7 @@ def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None,
     config.save(out/'config.json')
     model = token_classifier(train, options.pretrained, options.causal, **options.size.to_dict())
     history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
-                              patience=optimisation.patience,
+                              class_weights=config.class_weights, patience=optimisation.patience,
                               callbacks=[*run_callbacks(out), *callbacks],
                               verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
     return model, history.history, _score_and_save(model, valid, token_probabilities(model, valid), len(train), out)

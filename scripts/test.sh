@@ -31,4 +31,4 @@ echo "== docs site without Quarto (MkDocs: scripts/build_docs.py, into _site/) [
 python scripts/build_docs.py --no-proc
 
 echo "== pytest (command-line tools, end to end) [$SECONDS s]"
-python -m pytest tests -q -rs --durations=10
+python -m pytest tests -q -rs --durations=10 -n 2 --dist loadfile
