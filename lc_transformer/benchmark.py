@@ -206,7 +206,6 @@ def redshifted_set(run:BenchmarkRun) -> ObservationSet:
     if key not in _REDSHIFTED:
         observations, metadata = redshift_augment(train.observations, train.metadata, run.config.redshifted_copies,
                                                   run.config.data.simulation_seed, survey.observations, _public(survey.metadata))
-        if 'object_id' in metadata.columns: metadata = metadata.set_index('object_id')
         offset = (run.config.truncated_copies + 1) * copy_id_stride(train.object_ids)   # above every truncated copy's id
         observations['object_id'] += offset
         metadata.index = metadata.index + offset
