@@ -24,9 +24,9 @@ from .metrics import classification_scores, confusion_matrix, fit_calibration, o
 from .plasticc import ObservationReader, read_metadata, plasticc_files, METADATA_ESSENTIALS
 from .simulate import simulate_plasticc_files
 from .prepare import whole_object_batches
-from .features import FeatureClassifier
+from .features import FeatureClassifier, feature_inputs
 from .augment import redshift_augment
-from .sources import light_curves_of, features_of, tokens_of
+from .sources import light_curves_of, features_of, tokens_of, tokens_with_features
 from .transformer import encoder_max_len
 from .classifier_inputs import final_probabilities, predictions_for
 from .token_transformer import token_probabilities
@@ -39,11 +39,11 @@ from .benchmark_report import (EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise
 # %% auto #0
 __all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'BenchmarkDataConfig',
            'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel', 'register_benchmark_model', 'fit_feature_model',
-           'redshifted_set', 'fit_augmented_feature_model', 'feature_inputs', 'with_feature_inputs',
-           'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
-           'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'read_observation_set', 'benchmark_data',
-           'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark',
-           'benchmark_cli']
+           'redshifted_set', 'fit_augmented_feature_model', 'with_feature_inputs', 'fit_encoder_classifier', 'fit_rnn',
+           'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier', 'unlabelled_set', 'fit_tokens',
+           'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata', 'fit_tokens_tabular_features',
+           'fit_tokens_tabular_augmented', 'read_observation_set', 'benchmark_data', 'early_curves', 'score_model',
+           'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark', 'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -77,7 +77,7 @@ class BenchmarkConfig(Config):
     data: BenchmarkDataConfig = setting(factory=BenchmarkDataConfig)
     grid: GridConfig = setting(factory=GridConfig)
     models: tuple = setting(('features_lightgbm_augmented', 'features_lightgbm', 'ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp',
-                             'tokens', 'tokens_pretrained'), "the models to train")
+                             'tokens', 'tokens_pretrained', 'tokens_tabular'), "the models to train")
     seeds: int = setting(5, "train every model with this many seeds (0, 1, ...): mean, spread and paired comparisons")
     baseline: str = setting('features_lightgbm_augmented', "the model every other one is compared with, seed by seed")
     truncated_copies: int = setting(2, "copies of each training object cut at random times from its raw observations (every model)")
@@ -105,9 +105,9 @@ class BenchmarkConfig(Config):
         if not 0 < self.valid_fraction < 1: raise ValueError(f"`valid_fraction` must be in (0, 1), got {self.valid_fraction}")
         if not 0 < self.label_fraction <= 1: raise ValueError(f"`label_fraction` must be in (0, 1], got {self.label_fraction}")
 
-QUICK = {'data.n_train': 400, 'data.n_test': 400, 'early_objects': 120, 'early_days': (0, 10, 50),
+QUICK = {'data.n_train': 200, 'data.n_test': 200, 'early_objects': 60, 'early_days': (0, 10, 50),
          'features': {'n_estimators': 40}, 'autoencoder.epochs': 1, 'ae_classifier.epochs': 1, 'fine_tune_epochs': 1,
-         'encoder_classifier.epochs': 1, 'rnn.epochs': 1, 'tokens.epochs': 1, 'pretrain.epochs': 1, 'data.n_unlabelled': 300,
+         'encoder_classifier.epochs': 1, 'rnn.epochs': 1, 'tokens.epochs': 1, 'pretrain.epochs': 1, 'data.n_unlabelled': 150,
          'seeds': 1, 'n_boot': 100, 'out': 'runs/benchmark_quick'}
 "The settings of `--quick`: the whole pipeline on tiny data, for CI."
 
@@ -212,20 +212,16 @@ def redshifted_set(run:BenchmarkRun) -> ObservationSet:
         _REDSHIFTED[key] = ObservationSet(observations, metadata, train.classes)
     return _REDSHIFTED[key]
 
+def _redshifted_fit_objects(run:BenchmarkRun) -> ObservationSet:
+    "The redshifted copies of the objects the run fits on (none of a validation object)."
+    redshifted = redshifted_set(run)
+    return redshifted.select(redshifted.object_ids[~np.isin(redshifted.source_ids, run.valid_ids)])
+
 @register_benchmark_model('features_lightgbm_augmented', "LightGBM on Gaussian-process features and host redshift, trained with "
                           "avocado's redshift augmentation: the PLAsTiCC winner's method, the baseline", 'features')
-def fit_augmented_feature_model(run:BenchmarkRun):
-    redshifted = redshifted_set(run)
-    return _fit_lightgbm(run, redshifted.select(redshifted.object_ids[~np.isin(redshifted.source_ids, run.valid_ids)]))
+def fit_augmented_feature_model(run:BenchmarkRun): return _fit_lightgbm(run, _redshifted_fit_objects(run))
 
 # %% ../nbs/91_benchmark.ipynb #115859dc
-def feature_inputs(features:pd.DataFrame) -> np.ndarray:
-    "`(n, 2 * n_features)` network inputs from `features`: `sign(x) log(1 + |x|)` (0 where undefined), then the undefined flags."
-    values = features.to_numpy(np.float64)
-    undefined = ~np.isfinite(values)
-    values = np.where(undefined, 0., values)
-    return np.hstack([np.sign(values) * np.log1p(np.abs(values)), undefined]).astype(np.float32)
-
 def with_feature_inputs(lcs:LightCurves, features:pd.DataFrame) -> LightCurves:
     "`lcs` with the `feature_inputs` of its objects (rows of `features`, indexed by object_id) after its own features."
     missing = ~np.isin(lcs.object_ids, features.index)
@@ -299,17 +295,22 @@ def unlabelled_set(config:BenchmarkConfig) -> ObservationSet:
 def _unlabelled_tokens(tokens:Tokens) -> Tokens:
     return replace(tokens, labels=None, class_names=None, class_codes=None)
 
-def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None):
+def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None,
+                            inputs=None, # observation set -> `Tokens` (default: its tokens), for training and prediction alike
+                            metadata_tokens:bool=False,
+                            augmented:bool=False): # also train on avocado's redshifted copies (`redshifted_set`) of the fit objects
     "Train the token classifier of `run.config.tokens` on the run's split; `predict(observation_set)`."
     config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/name), valid_fraction=run.config.valid_fraction,
-                                            pretrained=pretrained)
-    tokens = tokens_of(run.training_set, config.options.tokens)
+                                            pretrained=pretrained, metadata_tokens=metadata_tokens)
+    inputs = inputs or (lambda s: tokens_of(s, config.options.tokens))
+    tokens = inputs(run.training_set)
+    if augmented: tokens = concat_tokens([tokens, inputs(_redshifted_fit_objects(run))])
     _, valid = split_by_object(tokens, config.data.valid_fraction, seed=run.seed)
     if set(valid.object_ids if valid.source_ids is None else valid.source_ids) != set(run.valid_ids):
         raise RuntimeError("the token split differs from the benchmark's split")
     model, _, _ = train_classifier_run(config, tokens, verbose=run.verbose)
     def predict(observation_set:ObservationSet) -> np.ndarray:
-        tokens = tokens_of(observation_set, config.options.tokens)
+        tokens = inputs(observation_set)
         return predictions_for(observation_set.object_ids, tokens.object_ids, token_probabilities(model, tokens), run.prior)
     return predict
 
@@ -325,6 +326,29 @@ def fit_tokens_pretrained(run:BenchmarkRun):
                                               window=token_data.window, max_tokens=token_data.max_tokens)
     pretrain_tokens(config, concat_tokens([_unlabelled_tokens(tokens_of(run.pretraining_set, token_data)), pool]), verbose=run.verbose)
     return _train_token_classifier(run, 'tokens_pretrained', str(run.out/'token_pretrainer'/'model.keras'))
+
+def _fit_tabular_tokens(run:BenchmarkRun, name:str, metadata:bool, features:bool, augmented:bool=False):
+    "The token classifier reading the metadata (`metadata`) and the GP features (`features`) as tokens of their own."
+    token_data = run.config.tokens.options.tokens
+    inputs = ((lambda s: tokens_with_features(s, token_data, run.config.n_jobs, metadata)) if features else
+              (lambda s: tokens_of(s, token_data)))
+    return _train_token_classifier(run, name, inputs=inputs, metadata_tokens=True, augmented=augmented)
+
+@register_benchmark_model('tokens_tabular', "Transformer on observation tokens, with the metadata and the Gaussian-process features "
+                          "each a token of its own (as ATAT)", ('tokens', 'features'))
+def fit_tokens_tabular(run:BenchmarkRun): return _fit_tabular_tokens(run, 'tokens_tabular', metadata=True, features=True)
+
+@register_benchmark_model('tokens_tabular_metadata', "`tokens_tabular` without the features: the metadata as tokens", 'tokens')
+def fit_tokens_tabular_metadata(run:BenchmarkRun): return _fit_tabular_tokens(run, 'tokens_tabular_metadata', metadata=True, features=False)
+
+@register_benchmark_model('tokens_tabular_features', "`tokens_tabular` without the metadata: the features as tokens", ('tokens', 'features'))
+def fit_tokens_tabular_features(run:BenchmarkRun): return _fit_tabular_tokens(run, 'tokens_tabular_features', metadata=False, features=True)
+
+@register_benchmark_model('tokens_tabular_augmented', "`tokens_tabular` trained with avocado's redshift augmentation too, as the "
+                          "baseline is", ('tokens', 'features'))
+def fit_tokens_tabular_augmented(run:BenchmarkRun):
+    return _fit_tabular_tokens(run, 'tokens_tabular_augmented', metadata=True, features=True, augmented=True)
+
 
 # %% ../nbs/91_benchmark.ipynb #92ada4e3
 def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|None=None) -> ObservationSet:

@@ -12,11 +12,11 @@ from .data import BUILTIN_BAZIN
 from .tokens import WINDOW, MAX_TOKENS
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'PRECISIONS', 'CLASS_WEIGHTS', 'LOSS_NAMES', 'CLASSIFIER_OPTIONS', 'SAMPLES', 'JOB_RUNS', 'setting',
-           'Config', 'check_choice', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity', 'Schedule', 'GridConfig',
-           'TokenData', 'TrainConfig', 'EncoderOptions', 'AEOptions', 'RNNOptions', 'TokenSize', 'TokenOptions',
-           'ClassifierConfig', 'PretrainConfig', 'job_runs', 'option', 'cli_settings', 'config_options',
-           'given_options']
+__all__ = ['STRATEGIES', 'PRECISIONS', 'CLASS_WEIGHTS', 'LOSS_NAMES', 'SCHEDULES', 'MONITORS', 'CLASSIFIER_OPTIONS', 'SAMPLES',
+           'JOB_RUNS', 'setting', 'Config', 'check_choice', 'DataConfig', 'ModelSize', 'Optimisation', 'Sparsity',
+           'Schedule', 'GridConfig', 'TokenData', 'TrainConfig', 'EncoderOptions', 'AEOptions', 'RNNOptions',
+           'TokenSize', 'TokenOptions', 'ClassifierConfig', 'PretrainConfig', 'job_runs', 'option', 'cli_settings',
+           'config_options', 'given_options']
 
 # %% ../nbs/06_config.ipynb #22f27b0b
 def setting(default=MISSING, # the default value (or `factory` for a part)
@@ -272,6 +272,11 @@ class TokenSize(Config):
     learn_frequencies: bool = setting(False, "trainable time-encoding frequencies")
     head_units: int = setting(64, "units of the head")
 
+SCHEDULES = ('constant', 'cosine')
+"Learning-rate schedules of the token models: constant, or a linear warm-up then a cosine decay to zero."
+MONITORS = ('val_loss', 'val_kaggle_weighted_log_loss')
+"What early stopping watches: the validation loss, or the challenge metric on the validation objects."
+
 @dataclass
 class TokenOptions(Config):
     "Kind 'tokens': the irregular-time Transformer on observation tokens, optionally started from a pretrained encoder."
@@ -280,6 +285,13 @@ class TokenOptions(Config):
     tokens: TokenData = setting(factory=TokenData)
     causal: bool = setting(False, "causal mask: probabilities after every observation")
     pretrained: str|None = setting(None, ".keras file of a token pretrainer (lc_pretrain_tokens)")
+    metadata_tokens: bool = setting(False, "each metadata number a token of its own, read by self-attention (as ATAT); False: in the head")
+    schedule: str = setting('constant', f"learning-rate schedule: one of {SCHEDULES}")
+    monitor: str = setting('val_loss', f"what early stopping watches: one of {MONITORS}")
+
+    def __post_init__(self):
+        check_choice('schedule', self.schedule, SCHEDULES)
+        check_choice('monitor', self.monitor, MONITORS)
 
 CLASSIFIER_OPTIONS = {'encoder': EncoderOptions, 'ae': AEOptions, 'rnn': RNNOptions, 'tokens': TokenOptions}
 "Classifier kind -> the class of its options."

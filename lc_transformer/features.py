@@ -18,7 +18,7 @@ from .metrics import challenge_class_weights
 
 # %% auto #0
 __all__ = ['MAX_GP_POINTS', 'GP_LENGTH_TIMES', 'LIGHT_CURVE_FEATURES', 'FEATURE_COLUMNS', 'METADATA_INPUTS', 'gp_points',
-           'feature_grid', 'light_curve_features', 'object_features', 'FeatureClassifier']
+           'feature_grid', 'light_curve_features', 'object_features', 'FeatureClassifier', 'feature_inputs']
 
 # %% ../nbs/25_features.ipynb #73a384c4
 MAX_GP_POINTS = 150
@@ -335,3 +335,11 @@ class FeatureClassifier:
         classifier.booster = lgb.Booster(model_str=saved['model'])
         classifier.trained_classes, classifier.feature_names = np.array(saved['trained_classes']), saved['feature_names']
         return classifier
+
+# %% ../nbs/25_features.ipynb #bfbc7ac0
+def feature_inputs(features:pd.DataFrame) -> np.ndarray:
+    "`(n, 2 * n_features)` network inputs from `features`: `sign(x) log(1 + |x|)` (0 where undefined), then the undefined flags."
+    values = features.to_numpy(np.float64)
+    undefined = ~np.isfinite(values)
+    values = np.where(undefined, 0., values)
+    return np.hstack([np.sign(values) * np.log1p(np.abs(values)), undefined]).astype(np.float32)

@@ -4,22 +4,23 @@
 
 # %% ../nbs/34_sources.ipynb #81fa333a
 from __future__ import annotations
+from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import LightCurves, PARTS_MANIFEST, PLASTICC_TRAIN_TARGETS, load_light_curves, BUILTIN_BAZIN
-from .tokens import Tokens, WINDOW, MAX_TOKENS
+from .tokens import Tokens, WINDOW, MAX_TOKENS, FEATURE_PREFIX
 from .observations import ObservationSet
 from .config import GridConfig, TokenData
 from .bazin import builtin_bazin_directory, load_test_data
 from .plasticc import ObservationReader, read_metadata, plasticc_files
 from .prepare import (prepare_plasticc, prepare_batch, finish, whole_object_batches, tokens_from_observations,
                                     tokens_from_light_curves)
-from .features import object_features
+from .features import object_features, feature_inputs
 
 # %% auto #0
 __all__ = ['SOURCE_KINDS', 'source_path', 'source_kind', 'load_dataset', 'truncation_for', 'load_tokens', 'light_curves_of',
-           'features_of', 'tokens_of']
+           'features_of', 'tokens_of', 'tokens_with_features']
 
 # %% ../nbs/34_sources.ipynb #cd2a77b1
 SOURCE_KINDS = (f"a Bazin test-data directory, a PLAsTiCC directory, a .npz file or part directory of prepared light "
@@ -91,3 +92,18 @@ def tokens_of(observation_set:ObservationSet, token_data:TokenData=TokenData()) 
     return observation_set.made(('tokens', token_data.window, token_data.max_tokens),
                                 lambda s: tokens_from_observations(s.observations, s.metadata, s.classes, token_data.window,
                                                                    token_data.max_tokens))
+
+# %% ../nbs/34_sources.ipynb #7d39a5d3
+def tokens_with_features(observation_set:ObservationSet, token_data:TokenData=TokenData(), n_jobs:int=1,
+                         metadata:bool=True, # keep the object's own metadata columns (False: the features alone)
+                        ) -> Tokens:
+    """The tokens of `observation_set` with its Gaussian-process features (`features_of`) as metadata columns named
+    `FEATURE_PREFIX` + feature (`features.feature_inputs`: each value's signed logarithm, then a flag per undefined
+    feature). They are computed from the set's own rows: a set cut at a day has that day's features, and the tokens
+    refuse to be cut afterwards (`Tokens.until`)."""
+    tokens = tokens_of(observation_set, token_data)
+    features = features_of(observation_set, n_jobs).loc[tokens.object_ids]
+    names = [*features.columns, *(f'{name} undefined' for name in features.columns)]
+    kept, kept_names = (tokens.metadata, tokens.metadata_names) if metadata else (tokens.metadata[:, :0], ())
+    return replace(tokens, metadata=np.concatenate([kept, feature_inputs(features)], axis=1),
+                   metadata_names=tuple(kept_names) + tuple(FEATURE_PREFIX + name for name in names))

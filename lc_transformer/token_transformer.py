@@ -10,14 +10,15 @@ import keras
 from keras import layers, ops
 from .transformer import EncoderLayer, large_negative, is_registered_as
 from .tokens import Tokens
-from .config import TokenSize
+from .config import TokenSize, check_choice, SCHEDULES, MONITORS
+from .metrics import kaggle_weighted_log_loss
 from .classifier_inputs import resolve_class_weights
 
 # %% auto #0
 __all__ = ['TOKEN_FEATURES', 'BUCKET_LENGTHS', 'PREDICTION_BUCKET_LENGTHS', 'cumulative_max', 'TokenFeatures', 'TimeEncoding',
-           'TokenEncoder', 'TokenClassifier', 'masked_flux_loss', 'TokenPretrainer', 'bucket_length', 'hide_tokens',
-           'TokenBatches', 'token_classifier', 'token_pretrainer', 'fit_token_model', 'token_probabilities',
-           'token_probabilities_until']
+           'TokenEncoder', 'TabularEncoder', 'TokenClassifier', 'masked_flux_loss', 'TokenPretrainer', 'bucket_length',
+           'hide_tokens', 'TokenBatches', 'token_classifier', 'token_pretrainer', 'ValidationChallengeMetric',
+           'fit_token_model', 'token_probabilities', 'token_probabilities_until']
 
 # %% ../nbs/12_token_transformer.ipynb #9c7e31fd
 def cumulative_max(x, # (batch, steps), non-negative
@@ -158,17 +159,48 @@ def _unmasked(x):
     return ops.copy(x)
 
 @keras.saving.register_keras_serializable(package='lc_transformer')
+class TabularEncoder(layers.Layer):
+    """Per-object numbers (metadata, features) as tokens, as ATAT reads its tabular inputs: number `i` becomes the
+    token `value * w_i + b_i` (its own embedding), one self-attention layer reads them all; their mean, `(batch, d_model)`."""
+    def __init__(self, n_values:int, d_model:int=TokenSize.d_model, num_heads:int=TokenSize.num_heads, dff:int=TokenSize.dff,
+                 dropout:float=TokenSize.dropout, **kwargs):
+        super().__init__(**kwargs)
+        if n_values < 1: raise ValueError(f"`n_values` must be at least 1, got {n_values}")
+        self.n_values, self.d_model, self.num_heads, self.dff, self.dropout = n_values, d_model, num_heads, dff, dropout
+        self.encoder_layer = EncoderLayer(d_model, num_heads, dff, dropout, name='tabular_layer', dtype=self.dtype_policy)
+
+    def build(self, input_shape): # (batch, n_values)
+        self.value_weight = self.add_weight(shape=(self.n_values, self.d_model), initializer='glorot_uniform', name='value_weight')
+        self.value_bias = self.add_weight(shape=(self.n_values, self.d_model), initializer=keras.initializers.RandomNormal(stddev=0.1),
+                                          name='value_bias')   # distinct from the start: the bias tells the tokens apart
+        self.encoder_layer.build((None, self.n_values, self.d_model))
+
+    def call(self, values, training=None):
+        values = ops.expand_dims(ops.cast(values, self.compute_dtype), -1)
+        x = values * ops.cast(self.value_weight, values.dtype) + ops.cast(self.value_bias, values.dtype)
+        return ops.mean(self.encoder_layer(x, training=training), axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), 'n_values': self.n_values, 'd_model': self.d_model, 'num_heads': self.num_heads,
+                'dff': self.dff, 'dropout': self.dropout}
+
+@keras.saving.register_keras_serializable(package='lc_transformer')
 class TokenClassifier(keras.Model):
-    "Class probabilities from observation tokens and metadata: `(batch, n_classes)`, or `(batch, steps, n_classes)` if `causal`."
+    """Class probabilities from observation tokens and metadata: `(batch, n_classes)`, or `(batch, steps, n_classes)` if
+    `causal`. The metadata join the head's input, or with `metadata_tokens` are read as tokens by a `TabularEncoder`."""
     def __init__(self, n_classes:int, n_metadata:int=0, n_filters:int=6, d_model:int=TokenSize.d_model,
                  num_layers:int=TokenSize.num_layers, num_heads:int=TokenSize.num_heads,
                  dff:int=TokenSize.dff, dropout:float=TokenSize.dropout, causal:bool=False,
-                 learn_frequencies:bool=TokenSize.learn_frequencies, head_units:int=TokenSize.head_units, **kwargs):
+                 learn_frequencies:bool=TokenSize.learn_frequencies, head_units:int=TokenSize.head_units,
+                 metadata_tokens:bool=False, **kwargs):
         super().__init__(**kwargs)
         if n_classes < 2: raise ValueError(f"a classifier needs at least 2 classes, got {n_classes}")
         self.n_classes, self.n_metadata, self.head_units = n_classes, n_metadata, head_units
+        self.metadata_tokens = bool(metadata_tokens and n_metadata)
         self.encoder = TokenEncoder(n_filters, d_model, num_layers, num_heads, dff, dropout, causal, learn_frequencies, name='encoder',
                                     dtype=self.dtype_policy)
+        self.tabular = (TabularEncoder(n_metadata, d_model, num_heads, dff, dropout, name='tabular', dtype=self.dtype_policy)
+                        if self.metadata_tokens else None)
         self.head_hidden = layers.Dense(head_units, activation='relu', name='head_dense', dtype=self.dtype_policy)
         self.head_dropout = layers.Dropout(dropout, dtype=self.dtype_policy)
         self.head_output = layers.Dense(n_classes, activation='softmax', name='class_probabilities', dtype=self.dtype_policy)
@@ -180,7 +212,9 @@ class TokenClassifier(keras.Model):
         "The encoder and the head, sized by the configuration whatever the steps."
         self.encoder.build(input_shape)
         rows = (None, None) if self.causal else (None,)                    # a summary per token, or per object
-        self.head_hidden.build((*rows, (1 if self.causal else 2) * self.encoder.d_model + self.n_metadata))
+        if self.tabular is not None: self.tabular.build((None, self.n_metadata))
+        per_object = self.encoder.d_model if self.metadata_tokens else self.n_metadata
+        self.head_hidden.build((*rows, (1 if self.causal else 2) * self.encoder.d_model + per_object))
         self.head_output.build((*rows, self.head_units))
 
     def call(self, inputs, training=None):
@@ -188,13 +222,15 @@ class TokenClassifier(keras.Model):
         summary = _unmasked(x) if self.causal else _masked_pool(x, self.encoder.compute_mask(inputs))
         if self.n_metadata:
             metadata = ops.cast(inputs['metadata'], summary.dtype)
-            if self.causal: metadata = ops.broadcast_to(ops.expand_dims(metadata, 1), (ops.shape(x)[0], ops.shape(x)[1], self.n_metadata))
+            if self.tabular is not None: metadata = ops.cast(self.tabular(metadata, training=training), summary.dtype)
+            if self.causal: metadata = ops.broadcast_to(ops.expand_dims(metadata, 1), (*ops.shape(x)[:2], ops.shape(metadata)[-1]))
             summary = ops.concatenate([summary, metadata], axis=-1)
         return self.head_output(self.head_dropout(self.head_hidden(summary), training=training))
 
     def get_config(self):
         encoder = self.encoder.get_config()
         return {**super().get_config(), 'n_classes': self.n_classes, 'n_metadata': self.n_metadata, 'head_units': self.head_units,
+                'metadata_tokens': self.metadata_tokens,
                 **{k: encoder[k] for k in ('n_filters', 'd_model', 'num_layers', 'num_heads', 'dff', 'dropout', 'causal',
                                            'learn_frequencies')}}
 
@@ -320,16 +356,22 @@ class TokenBatches(keras.utils.PyDataset):
 # %% ../nbs/12_token_transformer.ipynb #e1278f82
 def token_classifier(tokens:Tokens, # training tokens: their classes, metadata and filters set the shapes
                      pretrained:TokenPretrainer|str|None=None, # a pretrained model (or its .keras file): its encoder starts the classifier
-                     causal:bool=False, **size) -> TokenClassifier:
+                     causal:bool=False,
+                     metadata_tokens:bool=False, # read the metadata as tokens (`TabularEncoder`) instead of in the head
+                     **size) -> TokenClassifier:
     "A `TokenClassifier` for `tokens`, built; with `pretrained`, its encoder is a copy of the pretrained one (whose size it takes)."
     if tokens.labels is None: raise ValueError("the tokens need labels to size a classifier")
+    if causal and tokens.whole_curve_metadata:
+        raise ValueError(f"a causal classifier answers after every token, but the metadata {list(tokens.whole_curve_metadata)} "
+                         "summarise whole light curves: leave the features out")
     n_classes = tokens.n_classes or int(tokens.labels.max()) + 1
     if pretrained is not None:
         if isinstance(pretrained, (str, Path)): pretrained = keras.saving.load_model(pretrained)
         if not is_registered_as(pretrained, TokenPretrainer): raise ValueError(f"`pretrained` must be a TokenPretrainer, got {type(pretrained).__name__}")
         encoder = pretrained.encoder.get_config()
         size = {**size, **{k: encoder[k] for k in ('n_filters', 'd_model', 'num_layers', 'num_heads', 'dff', 'learn_frequencies')}}
-    model = TokenClassifier(n_classes, tokens.metadata.shape[1], causal=causal, **{'n_filters': len(tokens.filters), **size})
+    model = TokenClassifier(n_classes, tokens.metadata.shape[1], causal=causal, metadata_tokens=metadata_tokens,
+                            **{'n_filters': len(tokens.filters), **size})
     model(tokens[:1].padded())                                              # builds the weights
     if pretrained is not None: model.encoder.set_weights(pretrained.encoder.get_weights())
     return model
@@ -341,25 +383,54 @@ def token_pretrainer(tokens:Tokens, **size) -> TokenPretrainer:
     return model
 
 # %% ../nbs/12_token_transformer.ipynb #1db49168
+class ValidationChallengeMetric(keras.callbacks.Callback):
+    "Adds `val_kaggle_weighted_log_loss` (`metrics.kaggle_weighted_log_loss` of the validation tokens) to each epoch's logs."
+    def __init__(self, valid:Tokens):
+        super().__init__()
+        if valid.labels is None or valid.class_codes is None:
+            raise ValueError("the challenge metric needs validation tokens with labels and PLAsTiCC class codes")
+        self.valid = valid
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            probs = token_probabilities(self.model, self.valid)
+            logs['val_kaggle_weighted_log_loss'] = kaggle_weighted_log_loss(self.valid.labels, probs, self.valid.class_codes)
+
+def _learning_rate(learning_rate:float, schedule:str, total_steps:int, warmup_fraction:float):
+    check_choice('schedule', schedule, SCHEDULES)
+    if schedule == 'constant': return learning_rate
+    warmup = int(round(warmup_fraction * total_steps))
+    return keras.optimizers.schedules.CosineDecay(0., max(total_steps - warmup, 1), warmup_target=learning_rate, warmup_steps=warmup)
+
 def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:Tokens|None=None,
                     epochs:int=30, batch_size:int=128, learning_rate:float=1e-3,
                     class_weights='auto', # classifier: one of `CLASS_WEIGHTS` (`resolve_class_weights`), a (K,) array or None
                     mask_fraction=(0.15, 0.3), # pretrainer: share of tokens hidden per object
-                    patience:int=5, # early-stopping patience in epochs (on the validation loss; 0: none)
-                    callbacks:list=(), verbose:int=0, seed:int=0, jit_compile='auto') -> keras.callbacks.History:
+                    patience:int=5, # early-stopping patience in epochs (0: none)
+                    callbacks:list=(), verbose:int=0, seed:int=0, jit_compile='auto',
+                    schedule:str='constant', # one of `SCHEDULES`
+                    warmup_fraction:float=0.1, # 'cosine': share of the training steps that warm up
+                    monitor:str='val_loss', # what early stopping watches: one of `MONITORS` (the metric: classifiers only)
+                   ) -> keras.callbacks.History:
     "Compile and fit a token classifier or pretrainer on bucketed batches (`seed` fixes shuffling, hiding and dropout)."
+    check_choice('monitor', monitor, MONITORS)
     keras.utils.set_random_seed(seed)
+    n_steps = lambda batches: epochs * len(batches)
     if is_registered_as(model, TokenPretrainer):
+        if monitor != 'val_loss': raise ValueError(f"a pretrainer has no classes: monitor 'val_loss', not {monitor!r}")
         batches = lambda tokens, shuffle: TokenBatches(tokens, batch_size, 'masked_flux', shuffle, seed, mask_fraction=mask_fraction)
-        model.compile(keras.optimizers.Adam(learning_rate), loss=masked_flux_loss, jit_compile=jit_compile)
+        optimizer = keras.optimizers.Adam(_learning_rate(learning_rate, schedule, n_steps(batches(train, True)), warmup_fraction))
+        model.compile(optimizer, loss=masked_flux_loss, jit_compile=jit_compile)
     else:
         if train.labels is None: raise ValueError("the training tokens have no labels")
         weights = resolve_class_weights(class_weights, train.labels, model.n_classes, train.class_codes)
         batches = lambda tokens, shuffle: TokenBatches(tokens, batch_size, 'labels', shuffle, seed, weights, per_token=model.causal)
-        model.compile(keras.optimizers.Adam(learning_rate), loss='sparse_categorical_crossentropy',
-                      weighted_metrics=['sparse_categorical_accuracy'], jit_compile=jit_compile)
+        optimizer = keras.optimizers.Adam(_learning_rate(learning_rate, schedule, n_steps(batches(train, True)), warmup_fraction))
+        model.compile(optimizer, loss='sparse_categorical_crossentropy', weighted_metrics=['sparse_categorical_accuracy'],
+                      jit_compile=jit_compile)
     callbacks = list(callbacks)
-    if patience and valid is not None: callbacks.append(keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True))
+    if monitor == 'val_kaggle_weighted_log_loss' and valid is not None: callbacks.insert(0, ValidationChallengeMetric(valid))
+    if patience and valid is not None:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor, patience=patience, mode='min', restore_best_weights=True))
     return model.fit(batches(train, True), validation_data=None if valid is None else batches(valid, False), epochs=epochs,
                      callbacks=callbacks, verbose=verbose)
 

@@ -11,11 +11,13 @@ from fastcore.basics import patch
 from .data import LSST_FILTERS, copy_id_stride
 
 # %% auto #0
-__all__ = ['TOKEN_FIELDS', 'WINDOW', 'MAX_TOKENS', 'Tokens', 'concat_tokens']
+__all__ = ['TOKEN_FIELDS', 'FEATURE_PREFIX', 'WINDOW', 'MAX_TOKENS', 'Tokens', 'concat_tokens']
 
 # %% ../nbs/05_tokens.ipynb #060a1950
 TOKEN_FIELDS = ('time', 'filter', 'flux', 'flux_err', 'detected')
 "The per-token arrays of `Tokens`."
+FEATURE_PREFIX = 'feature:'
+"Prefix of the metadata columns that are features of the observations (`sources.tokens_with_features`), not of the object."
 WINDOW = (-100., 250.)
 "Default window of the tokens, in days relative to the trigger: the window of the benchmark's grid models."
 MAX_TOKENS = 256
@@ -73,6 +75,10 @@ class Tokens:
                 raise ValueError(f"`labels` must lie in 0..{len(self.class_names) - 1}")
 
     def __len__(self): return len(self.object_ids)
+    @property
+    def whole_curve_metadata(self) -> tuple:
+        "Names of the metadata columns computed from the observations (`FEATURE_PREFIX`): cutting the tokens cannot cut them."
+        return tuple(n for n in self.metadata_names if n.startswith(FEATURE_PREFIX))
     def __repr__(self): return f"Tokens({len(self):,} objects, {self.n_tokens:,} tokens, up to {self.lengths.max()} per object)"
     @property
     def lengths(self) -> np.ndarray: return np.diff(self.offsets)
@@ -110,6 +116,9 @@ class Tokens:
 
     def until(self, days) -> Tokens:
         "What was known `days` after each trigger (a number or `(n,)`): the tokens up to then; objects with none left are dropped."
+        if self.whole_curve_metadata:
+            raise ValueError(f"the metadata columns {list(self.whole_curve_metadata)} were computed from the whole light curves: cut "
+                             "the observations (`ObservationSet.until`) and make the tokens and features again")
         days = np.broadcast_to(np.asarray(days, np.float64), (len(self),))
         keep = self.time <= np.repeat(days, self.lengths)
         started = self.time[self.offsets[:-1]] <= days                     # tokens are in time order: the first decides

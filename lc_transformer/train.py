@@ -189,9 +189,10 @@ def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None,
     if config.truncated_copies and not options.causal: train = train.with_truncated_copies(config.truncated_copies, seed=config.seed)
     out = Path(config.out)
     config.save(out/'config.json')
-    model = token_classifier(train, options.pretrained, options.causal, **options.size.to_dict())
+    model = token_classifier(train, options.pretrained, options.causal, options.metadata_tokens, **options.size.to_dict())
     history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
-                              class_weights=config.class_weights, patience=optimisation.patience,
+                              class_weights=config.class_weights, patience=optimisation.patience, schedule=options.schedule,
+                              monitor=options.monitor,
                               callbacks=[*run_callbacks(out), *callbacks],
                               verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
     return model, history.history, _score_and_save(model, valid, token_probabilities(model, valid), len(train), out)

@@ -2,25 +2,28 @@
 import json
 import numpy as np
 import pytest
-from lc_transformer.benchmark import HELD_OUT_SIMULATION_SEED, DEVELOPMENT_SEEDS
+from lc_transformer.benchmark import HELD_OUT_SIMULATION_SEED, DEVELOPMENT_SEEDS, QUICK
 from lc_transformer.benchmark_report import (load_benchmark_result, load_object_losses, headline_markdown, check_benchmark_result,
                                              compare_with_baseline)
 from tools import assert_one_line_error, assert_succeeded, run_tool
 
 def test_quick_benchmark_from_the_command_line(tmp_path):
+    """Two LightGBM models (the deep models run in the quick benchmark of the benchmark page), two seeds: the result file,
+    its summaries and its paired comparison."""
     result = assert_succeeded(run_tool('lc_benchmark', '--quick', '--out', tmp_path/'bench', '--models',
-                                       'features_lightgbm,rnn', '--baseline', 'features_lightgbm', '--seeds', 2, '--verbose', 0))
+                                       'features_lightgbm,features_lightgbm_augmented', '--baseline', 'features_lightgbm',
+                                       '--seeds', 2, '--verbose', 0))
     record = check_benchmark_result(json.loads((tmp_path/'bench'/'benchmark.json').read_text()))
-    assert sorted(record['models']) == ['features_lightgbm', 'rnn'] and record['seeds'] == [0, 1]
-    runs = record['models']['rnn']['runs']
+    assert sorted(record['models']) == ['features_lightgbm', 'features_lightgbm_augmented'] and record['seeds'] == [0, 1]
+    runs = record['models']['features_lightgbm_augmented']['runs']
     assert [r['seed'] for r in runs] == [0, 1] and runs[0]['scores'] != runs[1]['scores']     # two trainings, two results
     losses = [r['scores']['kaggle_weighted_log_loss'] for r in runs]
-    loss = record['models']['rnn']['summary']['kaggle_weighted_log_loss']          # the mean and spread over the seeds
+    loss = record['models']['features_lightgbm_augmented']['summary']['kaggle_weighted_log_loss']          # the mean and spread over the seeds
     assert loss == {'mean': pytest.approx(np.mean(losses)), 'std': pytest.approx(np.std(losses, ddof=1))}
     baseline = [r['scores']['kaggle_weighted_log_loss'] for r in record['models']['features_lightgbm']['runs']]
-    comparison = record['comparisons']['models']['rnn']['test']                     # paired seed by seed
+    comparison = record['comparisons']['models']['features_lightgbm_augmented']['test']                     # paired seed by seed
     assert comparison['per_seed'] == pytest.approx(np.subtract(losses, baseline), abs=1e-5)
-    assert record['data']['n_test'] == 400 and record['command'].startswith('lc_benchmark --quick')
+    assert record['data']['n_test'] == QUICK['data.n_test'] and record['command'].startswith('lc_benchmark --quick')
     assert result.stdout.splitlines()[-1] == f"outputs: {tmp_path/'bench'} (benchmark.json, object_losses.npz, a directory per seed)"
 
 def test_benchmark_rejects_an_unknown_model(tmp_path):

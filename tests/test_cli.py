@@ -1,10 +1,12 @@
 """End-to-end checks of the command-line tools, run as a user runs them (installed console scripts), among them the one
 full run of the main job `lc_run` in the tests."""
-import json, os
+import json
 import numpy as np
 import pytest
 from lc_transformer.prepare import prepare_plasticc
-from tools import assert_one_line_error, assert_succeeded, run_tool
+from lc_transformer.config import ClassifierConfig
+from lc_transformer.train import train_classifier_run
+from tools import assert_one_line_error, assert_succeeded, run_tool, user_environment
 
 MODELS = ['ae_classifier', 'amplitude_threshold', 'encoder_classifier', 'rnn']
 
@@ -34,7 +36,7 @@ def test_main_job_reports_missing_data(tmp_path):
     assert_one_line_error(result, f"no data at {tmp_path/'nowhere'}: expected a Bazin test-data directory")
     assert not (tmp_path/'report').exists()
 
-def test_main_job_on_plasticc_scores_the_test_sample_with_class_99(tmp_path):
+def test_main_job_on_plasticc_scores_the_test_sample_with_class_99(tmp_path, monkeypatch):
     """`lc_run` from a simulated PLAsTiCC directory, into its default output directory: every model scored on a fifth
     of each class of the training set, then on the whole test sample, where class 99 is added."""
     data = tmp_path/'plasticc'
@@ -42,9 +44,8 @@ def test_main_job_on_plasticc_scores_the_test_sample_with_class_99(tmp_path):
         assert_succeeded(run_tool('lc_simulate_plasticc', data, '--n_objects', n, '--sample', sample, '--schema', 'unblinded',
                                   '--frac_unknown', 0.1 if sample == 'test' else 0, '--seed', 2))
     quick = ['--ae_epochs', 1, '--classifier_epochs', 1, '--rnn_epochs', 1, '--verbose', 0]
-    # a user's environment: the TF_CPP_MIN_LOG_LEVEL=2 of the tests lets TensorFlow's error-level lines through
-    user_environment = {k: v for k, v in os.environ.items() if k != 'TF_CPP_MIN_LOG_LEVEL'}
-    result = assert_succeeded(run_tool('lc_run', '--source', data, *quick, cwd=tmp_path, env=user_environment))
+    # a user's environment: the tests' TF_CPP_MIN_LOG_LEVEL=2 lets TensorFlow's error-level lines through
+    result = assert_succeeded(run_tool('lc_run', '--source', data, *quick, cwd=tmp_path, env=user_environment()))
     out = (tmp_path/'runs'/'demo').resolve()
     assert result.stderr == '', result.stderr[-3000:]                      # quiet: no start-up log, no warnings
     assert result.stdout.startswith(f"outputs: {out} (") and result.stdout.count('\n') == 1, result.stdout[-3000:]
@@ -74,3 +75,9 @@ def test_main_job_on_plasticc_scores_the_test_sample_with_class_99(tmp_path):
     for name, scores in record['test_sample'].items():                     # the challenge metric counts class 99
         assert scores['kaggle_weighted_log_loss'] != scores['kaggle_weighted_log_loss_without_99'], name
     assert record['best'] == max(MODELS, key=lambda name: record['comparison'][name]['accuracy'])
+    monkeypatch.chdir(tmp_path)                    # where the job ran: its configurations hold paths relative to it
+    for name in ('rnn',):                          # a classifier's saved configuration repeats its run: same objects, same scores
+        rerun = ClassifierConfig.load(out/name/'config.json').with_options(out=str(tmp_path/'again'/name))
+        assert len(rerun.data.object_ids) == record['n_objects'] - record['n_test'], name
+        _, _, scores = train_classifier_run(rerun, verbose=0)
+        assert json.loads(json.dumps(scores)) == json.loads((out/name/'metrics.json').read_text()), name

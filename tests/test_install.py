@@ -4,7 +4,7 @@ main job `lc_run` is checked here by its help and its errors: its full run is in
 import os, sys, sysconfig, time
 from pathlib import Path
 import pytest
-from tools import assert_one_line_error, assert_succeeded, run as run_program
+from tools import assert_one_line_error, assert_succeeded, run as run_program, user_environment
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_GRID = ['--n_objects', '120', '--d_model', '8', '--num_layers', '1', '--num_heads', '2', '--dff', '8', '--epochs', '1',
@@ -31,7 +31,7 @@ def installed(tmp_path_factory) -> dict:
     wheel, = (tmp/'wheel').glob('lc_transformer-*.whl')
     elsewhere = tmp/'elsewhere'; elsewhere.mkdir()
     # without PYTHONPATH: a checkout on it, with the lc_transformer.egg-info of its builds, would pass for an installation
-    environment = {k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'TF_CPP_MIN_LOG_LEVEL', 'VIRTUAL_ENV')}
+    environment = user_environment(drop=('PYTHONPATH', 'VIRTUAL_ENV'))
     environment.update(HOME=str(tmp/'home'), LC_TRANSFORMER_CACHE=str(tmp/'cache'), MPLBACKEND='Agg',
                        PATH=f"{env_dir/'bin'}:{os.environ['PATH']}")
     assert_succeeded(run_program(env_dir/'bin'/'python', '-m', 'pip', 'install', '--no-deps', '--no-index', '-q', wheel,

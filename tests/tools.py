@@ -1,9 +1,16 @@
 """How the tests run programs and the command-line tools: the installed console script, in a subprocess with a time
 limit, its output kept as text; and the two endings a test expects of a tool, success or one line of error."""
-import shutil, subprocess
+import os, shutil, subprocess
 from pathlib import Path
 
 TIMEOUT = 900           # seconds: far above the slowest tool run of the tests, reached only by a tool that hangs
+# Set by scripts/test.sh and not by a user, and changing what a tool prints: the log level hides TensorFlow's start-up
+# lines, and one inter-op thread makes oneDNN print an error-level line. (TF_NUM_INTRAOP_THREADS=1 changes only the speed.)
+TEST_ONLY_VARIABLES = ('TF_CPP_MIN_LOG_LEVEL', 'TF_NUM_INTEROP_THREADS')
+
+def user_environment(drop=()) -> dict:
+    "The tests' environment without the variables that hide output (and without `drop`): what a user sees."
+    return {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES + tuple(drop)}
 
 def console_script(tool: str) -> str:
     "Path of the installed console script `tool`; fails the calling test, saying how to install it, when it is missing."
