@@ -11,7 +11,7 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import pandas as pd
 from lc_transformer.benchmark_report import load_benchmark_result, load_object_losses, paired_comparison
-from lc_transformer.metrics import class_weighted_mean, plasticc_class_weights
+from lc_transformer.metrics import class_weighted_mean, plasticc_class_weights, markdown_table
 
 VERDICTS = {'ahead': 'better', 'behind': 'worse', 'tie': 'no change'}
 
@@ -56,4 +56,4 @@ if __name__ == '__main__':
     print(f"after ({args.after}) minus before ({args.before}), Kaggle-weighted log-loss; seeds in both runs")
     print(table.to_string(index=False))
     if args.out:
-        with open(args.out, 'w') as f: f.write(table.to_markdown(index=False) + '\n')
+        with open(args.out, 'w') as f: f.write(markdown_table(table.set_index('model'), digits=3) + '\n')
