@@ -330,8 +330,7 @@ def fit_tokens_pretrained(run:BenchmarkRun):
 def _fit_tabular_tokens(run:BenchmarkRun, name:str, metadata:bool, features:bool, augmented:bool=False):
     "The token classifier reading the metadata (`metadata`) and the GP features (`features`) as tokens of their own."
     token_data = run.config.tokens.options.tokens
-    inputs = ((lambda s: tokens_with_features(s, token_data, run.config.n_jobs, metadata)) if features else
-              (lambda s: tokens_of(s, token_data)))
+    inputs = (lambda s: tokens_with_features(s, token_data, run.config.n_jobs, metadata)) if features else None
     return _train_token_classifier(run, name, inputs=inputs, metadata_tokens=True, augmented=augmented)
 
 @register_benchmark_model('tokens_tabular', "Transformer on observation tokens, with the metadata and the Gaussian-process features "

@@ -414,24 +414,23 @@ def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:T
     "Compile and fit a token classifier or pretrainer on bucketed batches (`seed` fixes shuffling, hiding and dropout)."
     check_choice('monitor', monitor, MONITORS)
     keras.utils.set_random_seed(seed)
-    n_steps = lambda batches: epochs * len(batches)
     if is_registered_as(model, TokenPretrainer):
         if monitor != 'val_loss': raise ValueError(f"a pretrainer has no classes: monitor 'val_loss', not {monitor!r}")
         batches = lambda tokens, shuffle: TokenBatches(tokens, batch_size, 'masked_flux', shuffle, seed, mask_fraction=mask_fraction)
-        optimizer = keras.optimizers.Adam(_learning_rate(learning_rate, schedule, n_steps(batches(train, True)), warmup_fraction))
-        model.compile(optimizer, loss=masked_flux_loss, jit_compile=jit_compile)
+        compiled = dict(loss=masked_flux_loss)
     else:
         if train.labels is None: raise ValueError("the training tokens have no labels")
         weights = resolve_class_weights(class_weights, train.labels, model.n_classes, train.class_codes)
         batches = lambda tokens, shuffle: TokenBatches(tokens, batch_size, 'labels', shuffle, seed, weights, per_token=model.causal)
-        optimizer = keras.optimizers.Adam(_learning_rate(learning_rate, schedule, n_steps(batches(train, True)), warmup_fraction))
-        model.compile(optimizer, loss='sparse_categorical_crossentropy', weighted_metrics=['sparse_categorical_accuracy'],
-                      jit_compile=jit_compile)
+        compiled = dict(loss='sparse_categorical_crossentropy', weighted_metrics=['sparse_categorical_accuracy'])
+    train_batches = batches(train, True)
+    rate = _learning_rate(learning_rate, schedule, epochs * len(train_batches), warmup_fraction)
+    model.compile(keras.optimizers.Adam(rate), jit_compile=jit_compile, **compiled)
     callbacks = list(callbacks)
     if monitor == 'val_kaggle_weighted_log_loss' and valid is not None: callbacks.insert(0, ValidationChallengeMetric(valid))
     if patience and valid is not None:
         callbacks.append(keras.callbacks.EarlyStopping(monitor, patience=patience, mode='min', restore_best_weights=True))
-    return model.fit(batches(train, True), validation_data=None if valid is None else batches(valid, False), epochs=epochs,
+    return model.fit(train_batches, validation_data=None if valid is None else batches(valid, False), epochs=epochs,
                      callbacks=callbacks, verbose=verbose)
 
 # %% ../nbs/12_token_transformer.ipynb #2ee484d1
