@@ -4,7 +4,11 @@ the run AFTER minus that of the run BEFORE, seed by seed, with a bootstrap inter
 within class) and the verdict ('better' where every seed and the interval are below zero, 'worse' where all are above,
 else 'no change'), from the per-object losses each run stored in object_losses.npz; then the same at each early day.
 
-    python benchmarks/compare_runs.py RUN_BEFORE RUN_AFTER [--n_boot 1000] [--out table.md]
+Runs on different test objects (two simulators, say) cannot be paired object by object. With --across_data, each run
+is instead summarised by every model's lead over that run's own baseline (model minus baseline, paired within the
+run, on the seeds both runs have), side by side: what the change of data does to each model's standing.
+
+    python benchmarks/compare_runs.py RUN_BEFORE RUN_AFTER [--n_boot 1000] [--out table.md] [--across_data]
 """
 import argparse, os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
@@ -46,14 +50,51 @@ def compare_runs(before:str, after:str, n_boot:int=1000) -> pd.DataFrame:
                               interval=f"[{c['interval'][0]:+.3f}, {c['interval'][1]:+.3f}]", verdict=VERDICTS[c['verdict']]))
     return pd.DataFrame(table).round(3)
 
+def leads_over_baseline(before:str, after:str, n_boot:int=1000) -> pd.DataFrame:
+    "One row per model and day: each run's mean and its lead over its own baseline (interval, verdict), on the seeds both runs have."
+    runs = dict(before=run_files(before), after=run_files(after))
+    baselines = {name: result['config']['baseline'] for name, (result, _) in runs.items()}
+    if baselines['before'] != baselines['after']:
+        raise ValueError(f"the runs have different baselines: {baselines['before']} and {baselines['after']}")
+    baseline = baselines['after']
+    for name, (result, _) in runs.items():
+        if baseline not in result['models']: raise ValueError(f"the {name} run has no result for its baseline {baseline}")
+    seeds = [s for s in runs['after'][0]['seeds'] if s in runs['before'][0]['seeds']]
+    days = [d for d in runs['after'][0]['early_days'] if d in runs['before'][0]['early_days']]
+    models = [m for m in runs['after'][0]['models'] if m in runs['before'][0]['models']]
+    table = []
+    for model in models:
+        for day in ['all', *days]:
+            row = dict(model=model, day=day)
+            for name, (result, losses) in runs.items():
+                rows = [result['seeds'].index(s) for s in seeds]
+                pick = (lambda l: l['test']) if day == 'all' else (lambda l: l['early'][result['early_days'].index(day)])
+                labels = pick(losses['labels'])
+                codes = result['class_codes']
+                model_losses = pick(losses['models'][model])[rows]
+                row[name] = np.mean([class_weighted_mean(l, labels, plasticc_class_weights(codes)) for l in model_losses])
+                if model != baseline:
+                    c = paired_comparison(model_losses, pick(losses['models'][baseline])[rows], labels, codes, n_boot)
+                    row[f'{name}_lead'] = (f"{c['difference']:+.3f} [{c['interval'][0]:+.3f}, {c['interval'][1]:+.3f}] "
+                                           f"{c['verdict']}")
+                else: row[f'{name}_lead'] = 'baseline'
+            table.append(row)
+    return pd.DataFrame(table)[['model', 'day', 'before', 'before_lead', 'after', 'after_lead']].round(3)
+
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('before'); parser.add_argument('after')
     parser.add_argument('--n_boot', type=int, default=1000)
     parser.add_argument('--out', help='also write the table as Markdown to this file')
+    parser.add_argument('--across_data', action='store_true', help="runs on different test objects: each model's lead over "
+                                                                   "its run's baseline, side by side")
     args = parser.parse_args()
-    table = compare_runs(args.before, args.after, args.n_boot)
-    print(f"after ({args.after}) minus before ({args.before}), Kaggle-weighted log-loss; seeds in both runs")
+    if args.across_data:
+        table = leads_over_baseline(args.before, args.after, args.n_boot)
+        print(f"Kaggle-weighted log-loss in each run and model minus baseline (95% interval, verdict); seeds in both runs")
+    else:
+        table = compare_runs(args.before, args.after, args.n_boot)
+        print(f"after ({args.after}) minus before ({args.before}), Kaggle-weighted log-loss; seeds in both runs")
     print(table.to_string(index=False))
     if args.out:
         with open(args.out, 'w') as f: f.write(markdown_table(table.set_index('model'), digits=3) + '\n')

@@ -44,14 +44,14 @@ JAX_SCRIPT = textwrap.dedent("""
     size = dict(d_model=16, num_layers=1, num_heads=2, dff=32)
 
     pretrainer = token_pretrainer(train, **size)
-    pretraining = fit_token_model(pretrainer, train, None, epochs=2, batch_size=256).history
+    pretraining = fit_token_model(pretrainer, train, None, epochs=1, batch_size=256).history
     assert np.isfinite(pretraining['loss']).all(), pretraining
     classifier = token_classifier(train, pretrained=pretrainer)
     close(classifier.encoder.get_weights()[3], pretrainer.encoder.get_weights()[3])
-    history = fit_token_model(classifier, train, None, epochs=2, batch_size=256).history
+    history = fit_token_model(classifier, train, None, epochs=1, batch_size=256).history
     assert np.isfinite(history['loss']).all(), history
     causal = token_classifier(train, causal=True, **size)
-    causal_history = fit_token_model(causal, train, None, epochs=2, batch_size=256).history
+    causal_history = fit_token_model(causal, train, None, epochs=1, batch_size=256).history
     assert np.isfinite(causal_history['loss']).all(), causal_history
     probs = token_probabilities(classifier, valid)
     assert probs.shape == (len(valid), len(PLASTICC_TRAIN_TARGETS)) and np.allclose(probs.sum(1), 1, atol=1e-4)
