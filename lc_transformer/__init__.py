@@ -1,11 +1,11 @@
 """Transformers for classifying astrophysical transients from multi-band light curves (LSST/PLAsTiCC)."""
 __version__ = "0.1.0"
 
-# Keras and its backend first, with the backend's start-up log lines kept instead of printed (see `cli`).
-from .cli import quiet_backend_import
-quiet_backend_import()
+# Keras is not imported here: the data modules and the tools that only read, simulate or prepare data (and the Dask
+# workers that prepare it) start without TensorFlow. The modules that use Keras import it quietly (`cli`).
 
-# The modules that define Keras layers, models, losses and schedules: importing them registers every class
-# with `keras.saving`, so that `import lc_transformer` is enough to reload any saved model. None of them imports
-# the package's plotting modules or seaborn.
-from . import transformer, losses, rnn, classifiers, token_transformer
+def load_model(path, **kwargs):
+    "`keras.saving.load_model(path, **kwargs)` with every layer and model of the package registered: any saved `.keras` model of it."
+    from . import transformer, losses, rnn, classifiers, token_transformer
+    import keras
+    return keras.saving.load_model(path, **kwargs)

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Callable
 import numpy as np
 import pandas as pd
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
@@ -81,6 +83,7 @@ class BenchmarkConfig(Config):
     seeds: int = setting(5, "train every model with this many seeds (0, 1, ...): mean, spread and paired comparisons")
     baseline: str = setting('features_lightgbm_augmented', "the model every other one is compared with, seed by seed")
     truncated_copies: int = setting(2, "copies of each training object cut at random times from its raw observations (every model)")
+    copies_until: float|None = setting(None, "latest cut of a truncated copy, in days after the trigger (None: the object's last observation)")
     redshifted_copies: int = setting(2, "avocado's redshifted copies tried per training object (`features_lightgbm_augmented`)")
     n_boot: int = setting(1000, "bootstrap resamples of the test objects for the comparisons' intervals")
     valid_fraction: float = setting(0.2, "fraction of the labelled training objects for validation")
@@ -133,7 +136,7 @@ class BenchmarkRun:
     def training_set(self) -> ObservationSet:
         "The labelled objects and `config.truncated_copies` copies of each, cut from the raw observations: what every model trains on."
         copies = self.config.truncated_copies
-        return self.train.with_truncated_copies(copies, seed=self.seed) if copies else self.train
+        return self.train.with_truncated_copies(copies, seed=self.seed, max_days=self.config.copies_until) if copies else self.train
     def _side(self, valid:bool) -> ObservationSet:
         s = self.training_set
         return s.select(s.object_ids[np.isin(s.source_ids, self.valid_ids) == valid])

@@ -6,6 +6,8 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from keras import layers
 from .data import LightCurves, balanced_class_weights

@@ -6,6 +6,8 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from keras import layers, ops
 from .data import LightCurves

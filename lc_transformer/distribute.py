@@ -6,6 +6,8 @@
 from __future__ import annotations
 import contextlib, functools, json, os, platform, socket, subprocess, sys, tempfile, time
 from pathlib import Path
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from .data import library_version
 from .config import Config, STRATEGIES, PRECISIONS, check_choice

@@ -17,6 +17,8 @@ def _in_notebook() -> bool:
 if not _in_notebook(): matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 import seaborn as sns
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from .data import LightCurves, FILTER_COLOURS, object_positions, challenge_target, first_last_times
 from .plots import class_names_of, plot_light_curve

@@ -12,6 +12,8 @@ import pandas as pd
 import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution, IntDistribution, FloatDistribution
 from optuna.trial import TrialState
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, verbose_help, progress as progress_bar

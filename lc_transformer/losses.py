@@ -5,6 +5,8 @@
 # %% ../nbs/11_losses.ipynb #8fc4a3db
 from __future__ import annotations
 import math
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from keras import ops
 from .config import LOSS_NAMES, ModelSize, Schedule, Sparsity

@@ -130,6 +130,7 @@ class ObservationSet:
     def with_truncated_copies(self, n_copies:int, # truncated copies per object
                               seed:int=0, # random seed for the cut days
                               min_days:float=0., # earliest cut, in days since the trigger
+                              max_days:float|None=None, # latest cut, in days since the trigger (None: the last observation)
                              ) -> ObservationSet:
         "The objects followed by `n_copies` copies of each, its raw rows cut at a random day after its trigger (as `until` cuts), linked to their source."
         if n_copies < 1: raise ValueError(f"`n_copies` must be at least 1, got {n_copies}")
@@ -138,7 +139,9 @@ class ObservationSet:
         mjd, trigger = obs.mjd.to_numpy(np.float64), self.trigger()
         starts = np.flatnonzero(np.r_[True, row_object[1:] != row_object[:-1]])
         first, last = np.minimum.reduceat(mjd, starts) - trigger, np.maximum.reduceat(mjd, starts) - trigger
-        days = np.random.default_rng(seed).uniform(np.clip(min_days, first, last), last, size=(n_copies, n))
+        low = np.clip(min_days, first, last)
+        high = last if max_days is None else np.clip(max_days, low, last)
+        days = np.random.default_rng(seed).uniform(low, high, size=(n_copies, n))
         ever_detected = self._ever_detected()
         rows = [np.flatnonzero(self._cut(d, trigger, ever_detected)) for d in days]
         kept = [np.flatnonzero(ever_detected & (d >= 0)) for d in days]

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, progress, report_outputs, verbose_help

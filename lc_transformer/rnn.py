@@ -5,6 +5,8 @@
 # %% ../nbs/20_rnn.ipynb #881d8053
 from __future__ import annotations
 import numpy as np
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from keras import layers, ops
 from .data import LightCurves

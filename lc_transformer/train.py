@@ -7,6 +7,8 @@ from __future__ import annotations
 import json, math
 from pathlib import Path
 import numpy as np
+from .cli import quiet_backend_import
+quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help

@@ -7,8 +7,8 @@ from tools import assert_succeeded, run, run_tool
 
 RELOAD = textwrap.dedent("""
     import sys, json
-    import lc_transformer, keras
-    models = {path: keras.saving.load_model(path) for path in sys.argv[1:]}
+    import lc_transformer
+    models = {path: lc_transformer.load_model(path) for path in sys.argv[1:]}
     # Keras 3 itself imports matplotlib; the package adds no plotting module of its own, nor seaborn
     plotting = {'seaborn', 'lc_transformer.plots', 'lc_transformer.evaluate'} & set(sys.modules)
     assert not plotting, f'plotting modules were imported: {plotting}'
