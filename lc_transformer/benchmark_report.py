@@ -287,7 +287,7 @@ _COMPARABLE = {'data.n_train': None, 'data.n_test': None, 'data.class_counts_tra
                'data.source': None, 'seeds': None, 'early_days': None, 'class_codes': None, 'config.data.source': None,
                'config.data.n_train': None, 'config.data.n_test': None, 'config.data.simulation_seed': None,
                'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None,
-               'config.truncated_copies': None}
+               'config.truncated_copies': None, 'config.copies_until': None}
 "What runs must share to be merged, with the value of a setting that results written before it existed had."
 _PROVENANCE = ('command', 'created', 'seconds', 'machine', 'versions', 'config')
 "What a merged result keeps of each run it holds (in `merged_from`), with the run's models."
