@@ -53,12 +53,10 @@ def compare_runs(before:str, after:str, n_boot:int=1000) -> pd.DataFrame:
 def leads_over_baseline(before:str, after:str, n_boot:int=1000) -> pd.DataFrame:
     "One row per model and day: each run's mean and its lead over its own baseline (interval, verdict), on the seeds both runs have."
     runs = dict(before=run_files(before), after=run_files(after))
-    baselines = {name: result['config']['baseline'] for name, (result, _) in runs.items()}
-    if baselines['before'] != baselines['after']:
-        raise ValueError(f"the runs have different baselines: {baselines['before']} and {baselines['after']}")
-    baseline = baselines['after']
+    baseline = runs['after'][0]['config']['baseline']
     for name, (result, _) in runs.items():
-        if baseline not in result['models']: raise ValueError(f"the {name} run has no result for its baseline {baseline}")
+        if result['config']['baseline'] != baseline or baseline not in result['models']:
+            raise ValueError(f"the {name} run has no result for the baseline {baseline} (its baseline: {result['config']['baseline']})")
     seeds = [s for s in runs['after'][0]['seeds'] if s in runs['before'][0]['seeds']]
     days = [d for d in runs['after'][0]['early_days'] if d in runs['before'][0]['early_days']]
     models = [m for m in runs['after'][0]['models'] if m in runs['before'][0]['models']]
@@ -69,10 +67,9 @@ def leads_over_baseline(before:str, after:str, n_boot:int=1000) -> pd.DataFrame:
             for name, (result, losses) in runs.items():
                 rows = [result['seeds'].index(s) for s in seeds]
                 pick = (lambda l: l['test']) if day == 'all' else (lambda l: l['early'][result['early_days'].index(day)])
-                labels = pick(losses['labels'])
-                codes = result['class_codes']
-                model_losses = pick(losses['models'][model])[rows]
-                row[name] = np.mean([class_weighted_mean(l, labels, plasticc_class_weights(codes)) for l in model_losses])
+                labels, codes = pick(losses['labels']), result['class_codes']
+                model_losses, weights = pick(losses['models'][model])[rows], plasticc_class_weights(codes)
+                row[name] = np.mean([class_weighted_mean(l, labels, weights) for l in model_losses])
                 if model != baseline:
                     c = paired_comparison(model_losses, pick(losses['models'][baseline])[rows], labels, codes, n_boot)
                     row[f'{name}_lead'] = (f"{c['difference']:+.3f} [{c['interval'][0]:+.3f}, {c['interval'][1]:+.3f}] "
