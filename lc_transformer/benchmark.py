@@ -248,9 +248,9 @@ def _grid_predictor(model:keras.Model, run:BenchmarkRun, gp_features:bool):
     return predict
 
 def _train_grid_classifier(run:BenchmarkRun, name:str, gp_features:bool=False, **options):
-    config = getattr(run.config, name).with_options(seed=run.seed, out=str(run.out/name),
+    config = getattr(run.config, name).with_options(seed=run.seed, out=str(run.out/(f'{name}_gp' if gp_features else name)),
                                                     valid_fraction=run.config.valid_fraction, **options)
-    model, _, _ = train_classifier_run(config, _grid_inputs(run.training_set, run, gp_features), verbose=run.verbose)
+    model, _, _ = train_classifier_run(config, _grid_inputs(run.training_set, run, gp_features), verbose=run.verbose, grid=run.config.grid)
     return _grid_predictor(model, run, gp_features)
 
 @register_benchmark_model('encoder_classifier', "Transformer encoder + FFN on the grid, trained end to end", 'grid')

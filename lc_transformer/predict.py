@@ -4,30 +4,20 @@
 
 # %% ../nbs/92_predict.ipynb #aecb8317
 from __future__ import annotations
-import contextlib, gzip, inspect, json, os, shutil, time
-from dataclasses import dataclass
+import contextlib, gzip, json, os, shutil, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .cli import quiet_backend_import
-quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
-import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, progress, report_outputs, verbose_help
-from .data import PLASTICC_TARGETS, PARTS_MANIFEST, read_parts_manifest, split_by_object
-from .metrics import Calibration, fit_calibration
+from .data import PLASTICC_TARGETS, PARTS_MANIFEST
 from .plasticc import ObservationReader, ObservationRange, file_columns, read_metadata, plasticc_files, observation_ranges, read_observation_range, object_ids_of
 from .parallel import dask_client, run_tasks, check_objects, check_known, describe, raise_failed
-from .prepare import prepare_batch, finish, prepare_plasticc, tokens_from_observations
-from .sources import source_kind
-from .token_transformer import token_probabilities
-from .classifier_inputs import final_probabilities, predictions_for
-from .config import ClassifierConfig, GridConfig, TokenData
-from .train import run_data, run_tokens
+from .bundles import TrainedClassifier, load_classifier
 
 # %% auto #0
-__all__ = ['SUBMISSION_COLUMNS', 'submission_probabilities', 'TrainedClassifier', 'load_classifier', 'predict_plasticc',
-           'check_submission', 'predict_plasticc_dask', 'predict_cli']
+__all__ = ['SUBMISSION_COLUMNS', 'submission_probabilities', 'submission_rows', 'predict_plasticc', 'check_submission',
+           'predict_plasticc_dask', 'predict_cli']
 
 # %% ../nbs/92_predict.ipynb #cecac13b
 SUBMISSION_COLUMNS = ('object_id',) + tuple(f'class_{code}' for code in PLASTICC_TARGETS)
@@ -53,102 +43,16 @@ def submission_probabilities(probs:np.ndarray, # (n_objects, K + 1) calibrated p
     return out / out.sum(axis=1, keepdims=True)
 
 # %% ../nbs/92_predict.ipynb #59dd5212
-def _training_grid(source, lcs) -> GridConfig:
-    "The grid of the training light curves `lcs`, with the interpolation settings of `source` (or `prepare_plasticc`'s defaults)."
-    if lcs.times is None or lcs.n_steps < 2: raise ValueError(f"the light curves of {source} have no grid `times`: expected prepared PLAsTiCC light curves")
-    times = lcs.times[0].astype(np.float64)
-    defaults = {name: p.default for name, p in inspect.signature(prepare_plasticc).parameters.items()}
-    made = read_parts_manifest(source)['info'] if (Path(source)/PARTS_MANIFEST).exists() else {}
-    return GridConfig(start=float(times[0]), step=float(np.round(times[1] - times[0], 6)), n_steps=len(times) - 1,
-                      method=made.get('method', defaults['method']), max_gap=made.get('max_gap', defaults['max_gap']))
-
-@dataclass
-class TrainedClassifier:
-    "A trained classifier ready for test sets: its model, how its inputs are made, its calibration and its prior."
-    model: keras.Model
-    kind: str                         # 'encoder', 'ae', 'rnn' or 'tokens' (`train.CLASSIFIER_OPTIONS`)
-    class_codes: tuple                # PLAsTiCC code of each output of the model
-    calibration: Calibration          # temperature and class-99 column, fitted on the validation objects
-    prior: np.ndarray                 # (K,) class frequencies of the training run: raw probabilities of an object without input
-    grid: GridConfig|None = None      # grid models: the grid and interpolation of their inputs
-    tokens: TokenData|None = None     # the token model: window and longest sequence of its tokens
-    n_validation: int = 0             # validation objects the calibration was fitted on
-
-    def __repr__(self):
-        inputs = (f"grid {self.grid.start:g} to {self.grid.start + self.grid.step * self.grid.n_steps:g} days in steps of "
-                  f"{self.grid.step:g}, {self.grid.method}" if self.grid else f"tokens {self.tokens.window}, at most {self.tokens.max_tokens}")
-        scale = 'none' if self.calibration.class_99 is None else f"{self.calibration.class_99.scale:.3g}"
-        return (f"TrainedClassifier(kind {self.kind!r}, {len(self.class_codes)} classes, {inputs}; temperature "
-                f"{self.calibration.temperature:.3g} and class-99 scale {scale} from {self.n_validation} validation objects)")
-
-    @property
-    def output_codes(self) -> tuple:
-        "The PLAsTiCC codes of the calibrated probabilities' columns (class 99 last)."
-        return self.class_codes if self.calibration.class_99 is None else self.calibration.class_99.output_codes
-
-    def raw_probabilities(self, observations:pd.DataFrame, # whole objects, sorted: object_id, mjd, passband, flux, flux_err, detected
-                          metadata:pd.DataFrame, # from `read_metadata`, indexed by object_id
-                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # object ids, (n, K) raw probabilities, has input (n,)
-        "The model's probabilities for each object of `observations`, in their order; the prior where an object yields no input."
-        object_ids = object_ids_of(observations)
-        if self.tokens is not None:
-            tokens = tokens_from_observations(observations, metadata, None, self.tokens.window, self.tokens.max_tokens)
-            predicted_ids, probs = tokens.object_ids, token_probabilities(self.model, tokens)
-        else:
-            g = self.grid
-            arrays, _ = prepare_batch(observations, metadata, None, g.start, g.step, g.n_steps, g.method, g.max_gap)
-            predicted_ids = arrays['object_ids']
-            probs = (final_probabilities(self.model, finish(arrays, None, g.start, g.step, g.n_steps, mean_one=False))
-                     if len(predicted_ids) else np.zeros((0, len(self.class_codes))))
-        return object_ids, predictions_for(object_ids, predicted_ids, probs, self.prior), np.isin(object_ids, predicted_ids)
-
-    def submission(self, observations:pd.DataFrame, metadata:pd.DataFrame) -> pd.DataFrame:
-        "Submission rows (`SUBMISSION_COLUMNS`) of the objects of `observations`: calibrated, with class 99."
-        object_ids, raw, has_input = self.raw_probabilities(observations, metadata)
-        probs = submission_probabilities(self.calibration(raw), self.output_codes)
-        rows = pd.DataFrame({'object_id': object_ids, **dict(zip(SUBMISSION_COLUMNS[1:], probs.T))})
-        rows.attrs['n_without_input'] = int((~has_input).sum())     # objects that got the prior
-        return rows
-
-# %% ../nbs/92_predict.ipynb #14e50260
-def load_classifier(directory, # the output directory of `lc_train_classifier`: config.json, model.keras
-                    train_data=None, # the run's data source, where config.json's `data.source` is not any more
-                   ) -> TrainedClassifier:
-    "A trained classifier from its run directory, with its calibration and class-99 column fitted on the run's validation objects."
-    directory = Path(directory)
-    if not directory.is_dir(): raise FileNotFoundError(f"no classifier directory at {directory}: expected the output directory "
-                                                       "of lc_train_classifier (config.json, model.keras)")
-    if not (directory/'model.keras').exists():
-        raise FileNotFoundError(f"{directory} has no model.keras: expected the output directory of a finished lc_train_classifier run")
-    config = ClassifierConfig.load(directory/'config.json')
-    if train_data is not None: config = config.with_options(source=str(train_data))
-    try: kind = source_kind(config.data.source)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"the training data of {directory} are not at {config.data.source} (`data.source` of its config.json): "
-                                "their validation objects calibrate the probabilities; give their place with `train_data` "
-                                "(lc_predict --train_data)") from None
-    if kind == 'bazin': raise ValueError(f"{directory} was trained on the Bazin test data ({config.data.source}), not on PLAsTiCC "
-                                         "classes: a Kaggle submission needs a classifier of PLAsTiCC classes")
-    if config.kind == 'tokens' and kind != 'plasticc':
-        raise ValueError(f"{directory} is a token classifier trained on {config.data.source}, not on a PLAsTiCC directory: "
-                         "its tokens were not made from raw observations like those of a test set")
-    model = keras.saving.load_model(directory/'model.keras', compile=False)      # predictions need no optimizer
-    if config.kind == 'tokens':
-        data, _ = run_tokens(config)
-        _, valid = split_by_object(data, config.data.valid_fraction, seed=config.seed)
-        valid_probs, inputs = token_probabilities(model, valid), dict(tokens=config.options.tokens)
-    else:
-        data, _ = run_data(config)
-        _, valid = split_by_object(data, config.data.valid_fraction, seed=config.seed)
-        valid_probs, inputs = final_probabilities(model, valid), dict(grid=_training_grid(config.data.source, data))
-    codes = data.class_codes
-    if codes is None: raise ValueError(f"{directory} was trained on {config.data.source}, whose classes are not PLAsTiCC classes: "
-                                       "a Kaggle submission needs a classifier of PLAsTiCC classes")
-    if valid_probs.shape[1] != len(codes):
-        raise ValueError(f"{directory}/model.keras gives {valid_probs.shape[1]} probabilities, its data {len(codes)} classes {list(codes)}")
-    calibration = fit_calibration(valid.labels, valid_probs, None if 99 in codes else codes)
-    prior = np.bincount(data.labels, minlength=len(codes)) / len(data.labels)
-    return TrainedClassifier(model, config.kind, tuple(codes), calibration, prior, n_validation=len(valid), **inputs)
+def submission_rows(classifier:TrainedClassifier, # from `bundles.load_classifier`
+                    observations:pd.DataFrame, # whole objects, sorted: object_id, mjd, passband, flux, flux_err, detected
+                    metadata:pd.DataFrame, # from `read_metadata`, indexed by object_id
+                   ) -> pd.DataFrame:
+    "Submission rows (`SUBMISSION_COLUMNS`) of the objects of `observations`: calibrated, with class 99."
+    probs = classifier.probabilities(observations, metadata)
+    columns = submission_probabilities(probs.to_numpy(), classifier.output_codes)
+    rows = pd.DataFrame({'object_id': probs.index.to_numpy(), **dict(zip(SUBMISSION_COLUMNS[1:], columns.T))})
+    rows.attrs['n_without_input'] = probs.attrs['n_without_input']
+    return rows
 
 # %% ../nbs/92_predict.ipynb #7098032e
 def _object_chunks(batches, chunk_objects:int):
@@ -163,7 +67,7 @@ def _object_chunks(batches, chunk_objects:int):
         carry = batch.iloc[starts[n_full * chunk_objects]:] if starts[n_full * chunk_objects] < len(ids) else None
     if carry is not None: yield carry
 
-def _prediction_inputs(classifier, directory, out, chunk_objects:int, train_data) -> tuple:
+def _prediction_inputs(classifier, directory, out, chunk_objects:int) -> tuple:
     "Checked inputs of a prediction: (out, light-curve files, metadata path, metadata, loaded classifier, seconds to load it)."
     if chunk_objects < 1: raise ValueError(f"`chunk_objects` must be positive, got {chunk_objects}")
     out = Path(out)
@@ -171,7 +75,7 @@ def _prediction_inputs(classifier, directory, out, chunk_objects:int, train_data
     lc_paths, meta_path = plasticc_files(directory, 'test')
     metadata = read_metadata(meta_path)
     began = time.perf_counter()
-    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier, train_data)
+    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier)
     return out, lc_paths, meta_path, metadata, classifier, time.perf_counter() - began
 
 @contextlib.contextmanager
@@ -186,22 +90,21 @@ def _submission_file(out:Path):
         os.replace(partial, out)
     finally: partial.unlink(missing_ok=True)
 
-def predict_plasticc(classifier:TrainedClassifier|str|Path, # from `load_classifier`, or the directory to load it from
+def predict_plasticc(classifier:TrainedClassifier|str|Path, # from `bundles.load_classifier`, or the bundle to load it from
                      directory, # a PLAsTiCC directory with a test set of either release (`plasticc_files`)
                      out='submission.csv', # the submission to write (`.csv.gz`: compressed)
                      chunk_objects:int=2000, # objects classified at a time
                      chunk_rows:int=200_000, # observation rows read from the files at a time
-                     train_data=None, # with a directory as `classifier`: see `load_classifier`
                      show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
                     ) -> dict: # 'out', 'classifier', 'n_objects', 'n_rows', 'n_without_input', 'load_seconds', 'seconds'
     "Classify every object of the test set in `directory` and write a Kaggle submission, streaming in bounded memory."
-    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects, train_data)
+    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects)
     began = time.perf_counter()
     reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=metadata)
     n_objects = n_without_input = 0
     with _submission_file(out) as handle, progress(total=len(metadata), desc='classifying', unit='object', enabled=show_progress) as bar:
         for chunk in _object_chunks(reader, chunk_objects):
-            rows = classifier.submission(chunk, metadata)
+            rows = submission_rows(classifier, chunk, metadata)
             rows.to_csv(handle, header=False, index=False, float_format='%.9g', lineterminator='\n')
             n_objects += len(rows); n_without_input += rows.attrs['n_without_input']
             bar.update(len(rows))
@@ -249,26 +152,25 @@ def _predict_range(r:ObservationRange, index:int, parts:Path, classifier:Trained
         batches = read_observation_range(r, chunk_rows)
         for chunk in _object_chunks(batches, chunk_objects):
             check_known(object_ids_of(chunk), metadata, r)
-            rows = classifier.submission(chunk, metadata)
+            rows = submission_rows(classifier, chunk, metadata)
             rows.to_csv(handle, header=False, index=False, float_format='%.9g', lineterminator='\n')
             ids.append(rows.object_id.to_numpy()); n_rows += len(chunk); n_without_input += rows.attrs['n_without_input']
     os.replace(parts/f'partial_{path.name}', path)
     return dict(file=path.name, object_ids=np.concatenate(ids) if ids else np.zeros(0, np.int64), n_rows=n_rows,
                 n_without_input=n_without_input)
 
-def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `load_classifier`, or the directory to load it from
+def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `bundles.load_classifier`, or the bundle to load it from
                           directory, # a PLAsTiCC directory with a test set of either release (`plasticc_files`)
                           out='submission.csv', # the submission to write (`.csv.gz`: compressed)
                           chunk_objects:int=2000, # objects classified at a time by a task
                           chunk_bytes:int=64 * 2**20, # bytes of a plain-text light-curve file per task
                           chunk_rows:int=200_000, # rows read at a time from a gzip-compressed file (one task per file)
-                          train_data=None, # with a directory as `classifier`: see `load_classifier`
-                          client=None, # a Dask client; None: `dask_client(scheduler, n_workers, memory_limit)`
+                               client=None, # a Dask client; None: `dask_client(scheduler, n_workers, memory_limit)`
                           scheduler:str|None=None, n_workers:int|None=None, memory_limit:str='4GiB',
                           show_progress:bool|None=None, # a progress bar over ranges (None: on a terminal only)
                          ) -> dict: # as `predict_plasticc`
     "`predict_plasticc` as a Dask computation over ranges of the files; the submission assembled from the parts in order."
-    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects, train_data)
+    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects)
     began = time.perf_counter()
     ranges = observation_ranges(lc_paths, chunk_bytes)
     parts = out.with_name(out.name + '.parts')
@@ -296,21 +198,23 @@ def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `load_cl
 # %% ../nbs/92_predict.ipynb #a0a2d465
 @command_line_tool
 @call_parse
-def predict_cli(classifier:Param("the output directory of lc_train_classifier (config.json, model.keras)", str),
+def predict_cli(classifier:Param("a classifier bundle: the output directory of lc_train_classifier (bundle.json, model.keras, ...)", str),
                 data:Param("a PLAsTiCC directory with a test set: test_set*.csv and test_set_metadata.csv, or "
                            "plasticc_test_lightcurves_*.csv and plasticc_test_metadata.csv (plain or .gz)", str),
                 out:Param("the submission to write (.csv.gz: compressed)", str)='submission.csv',
                 chunk_objects:Param("objects classified at a time (memory grows with it, not with the test set)", int)=2000,
-                train_data:Param("the classifier's training data, if no longer at `data.source` of its config.json "
-                                 "(their validation objects calibrate the probabilities)", str)=None,
                 scheduler:Param("address of a running Dask scheduler (default: a local cluster)", str)=None,
                 n_workers:Param("local cluster: worker processes (default: one per core)", int)=None,
-                chunk_mb:Param("megabytes of a plain-text light-curve file per task", float)=64,
+                chunk_mb:Param("megabytes of a plain-text light-curve file per task; a test set of one task is classified "
+                               "in this process, without starting a cluster", float)=64,
                 verbose:Param(verbose_help("0: only the last line, 1: progress bar and summary"), int)=1,
                ):
-    "Classify every object of a PLAsTiCC test set with a trained classifier on Dask; write a Kaggle submission, class 99 included."
-    done = predict_plasticc_dask(classifier, data, out, chunk_objects, int(chunk_mb * 2**20), train_data=train_data, scheduler=scheduler,
-                                 n_workers=n_workers, show_progress=None if verbose else False)
+    "Classify every object of a PLAsTiCC test set with a trained classifier (on Dask when it is large); write a Kaggle submission, class 99 included."
+    chunk_bytes, show_progress = int(chunk_mb * 2**20), None if verbose else False
+    if scheduler is None and len(observation_ranges(plasticc_files(data, 'test')[0], chunk_bytes)) == 1:
+        done = predict_plasticc(classifier, data, out, chunk_objects, show_progress=show_progress)
+    else: done = predict_plasticc_dask(classifier, data, out, chunk_objects, chunk_bytes, scheduler=scheduler, n_workers=n_workers,
+                                       show_progress=show_progress)
     if verbose:
         print(f"{done['classifier']}, loaded and calibrated in {done['load_seconds']:.1f} s")
         print(f"{done['n_rows']:,} observations of {done['n_objects']:,} objects classified in {done['seconds']:.1f} s; "

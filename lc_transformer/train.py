@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_train.ipynb #cbed3a8a
 from __future__ import annotations
-import json, math
+import json, math, shutil, tempfile
 from pathlib import Path
 import numpy as np
 from .cli import quiet_backend_import
@@ -14,7 +14,7 @@ from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
 from .data import PLASTICC_TRAIN_TARGETS, LightCurves, model_arrays, split_by_object, weights_from_mask
 from .tokens import Tokens
-from .config import (Config, TrainConfig, ClassifierConfig, PretrainConfig, CLASSIFIER_OPTIONS,
+from .config import (Config, TrainConfig, ClassifierConfig, PretrainConfig, GridConfig, CLASSIFIER_OPTIONS,
                                    option, config_options, given_options)
 from .sources import load_dataset, load_tokens
 from .metrics import classification_scores, fit_temperature
@@ -25,12 +25,14 @@ from .rnn import train_rnn_classifier
 from .classifiers import build_ae_classifier, build_encoder_classifier, train_classifier, fine_tune
 from .token_transformer import token_classifier, token_pretrainer, fit_token_model, token_probabilities
 from .distribute import resolve_precision, distributed
+from .bundles import write_bundle, input_specification, grid_of, bundle_path, describe_bundle
+from .simulate import simulate_plasticc_files
 
 # %% auto #0
-__all__ = ['VERBOSE_HELP', 'CONFIG_HELP', 'build_autoencoder', 'run_callbacks', 'run_data', 'to_dataset', 'train_autoencoder',
-           'reconstruction_scores', 'build_classifier', 'train_classifier_run', 'run_tokens',
+__all__ = ['VERBOSE_HELP', 'CONFIG_HELP', 'BUILTIN_RECIPE', 'build_autoencoder', 'run_callbacks', 'run_data', 'to_dataset',
+           'train_autoencoder', 'reconstruction_scores', 'build_classifier', 'train_classifier_run', 'run_tokens',
            'train_token_classifier_run', 'pretrain_tokens', 'replicas_text', 'train_ae_cli', 'train_classifier_cli',
-           'pretrain_tokens_cli']
+           'pretrain_tokens_cli', 'train_builtin_model', 'train_builtin_model_cli']
 
 # %% ../nbs/22_train.ipynb #db1ffc74
 def build_autoencoder(config:TrainConfig, n_filters:int=6) -> TransformerAutoencoder:
@@ -139,8 +141,10 @@ def build_classifier(config:ClassifierConfig, train:LightCurves) -> keras.Model|
 
 def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
                          lcs:LightCurves|Tokens|None=None, # light curves (tokens for kind 'tokens'); default: read from `config.data`
-                         verbose:int=1, callbacks:list=()):
-    "Train and score the classifier of `config` (under its `strategy`, resuming from a backup); write model, history, metrics and config into `config.out`."
+                         verbose:int=1, callbacks:list=(),
+                         grid:GridConfig|None=None, # grid models: the grid and interpolation that made `lcs` (default: read from `config.data`)
+                        ):
+    "Train and score the classifier of `config` (under its `strategy`, resuming from a backup); write it as a bundle (`bundles`) into `config.out`: model, history, metrics, config, calibration, model card."
     config = ClassifierConfig.from_dict(config) if isinstance(config, dict) else (config or ClassifierConfig())
     with distributed(config) as config:
         if config.kind == 'tokens': return train_token_classifier_run(config, lcs, verbose, callbacks)
@@ -165,14 +169,20 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
             if config.kind == 'ae' and config.options.fine_tune_epochs:
                 fine_tune(model, train, valid, config.options.fine_tune_epochs, optimisation.learning_rate / 10,
                           class_weights=config.class_weights, patience=optimisation.patience, verbose=verbose, seed=config.seed)
-        return model, history.history, _score_and_save(model, valid, final_probabilities(model, valid), len(train), out)
+        if grid is None and lcs.times is not None and lcs.n_steps >= 2: grid = grid_of(config.data.source, lcs)
+        inputs = input_specification(lcs, grid=grid)
+        return model, history.history, _score_and_save(model, config, lcs, train, valid, final_probabilities(model, valid), inputs)
 
-def _score_and_save(model:keras.Model, valid, valid_probs:np.ndarray, n_training:int, out:Path) -> dict:
-    "The validation scores of a classifier (with its fitted temperature), written to `out/metrics.json` beside `out/model.keras`."
+def _score_and_save(model:keras.Model, config:ClassifierConfig, data, train, valid, valid_probs:np.ndarray, inputs:dict) -> dict:
+    "The validation scores of a classifier (with its fitted temperature) in `out/metrics.json`, and `out` written as a bundle (`bundles`)."
     scores = classification_scores(valid.labels, valid_probs, class_names=valid.class_names, class_codes=valid.class_codes)
-    scores.update(temperature=fit_temperature(valid.labels, probs=valid_probs), n_training_light_curves=n_training)
+    scores.update(temperature=fit_temperature(valid.labels, probs=valid_probs), n_training_light_curves=len(train))
+    out = Path(config.out)
     (out/'metrics.json').write_text(json.dumps(scores, indent=2))
-    model.save(out/'model.keras')
+    training = dict(source=config.data.source, n_objects=len(data) - len(valid), n_training_light_curves=len(train),
+                    n_validation_objects=len(valid), seed=config.seed)
+    write_bundle(out, model, config.kind, inputs, valid.labels, valid_probs, data.class_names, data.class_codes,
+                 np.bincount(data.labels, minlength=valid_probs.shape[1]), training, scores)
     return scores
 
 # %% ../nbs/22_train.ipynb #6ee12beb
@@ -197,7 +207,8 @@ def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None,
                               monitor=options.monitor,
                               callbacks=[*run_callbacks(out), *callbacks],
                               verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
-    return model, history.history, _score_and_save(model, valid, token_probabilities(model, valid), len(train), out)
+    inputs = input_specification(tokens, tokens=options.tokens)
+    return model, history.history, _score_and_save(model, config, tokens, train, valid, token_probabilities(model, valid), inputs)
 
 # %% ../nbs/22_train.ipynb #dabcffe5
 def pretrain_tokens(config:PretrainConfig|dict|None=None, # the run (a dict or None: defaults for the rest)
@@ -248,12 +259,12 @@ def train_ae_cli(config:Param(CONFIG_HELP, str)=None, *, verbose:Param(VERBOSE_H
 def train_classifier_cli(config:Param(CONFIG_HELP, str)=None,
                          kind:option(ClassifierConfig(), 'kind')=None,
                          *, verbose:Param(VERBOSE_HELP, int)=1, **options):
-    "Train a classifier (encoder + FFN, AE classifier, RNN or token Transformer); write model.keras, history.csv, metrics.json, config.json."
+    "Train a classifier (encoder + FFN, AE classifier, RNN or token Transformer); write a classifier bundle: model.keras, bundle.json, README.md (model card), metrics.json, config.json, history.csv."
     run = (ClassifierConfig.load(config) if config else ClassifierConfig()).with_options(**given_options({'kind': kind, **options}))
     model, _, scores = train_classifier_run(run, verbose=keras_verbosity(verbose))
     loss = 'kaggle_weighted_log_loss' if 'kaggle_weighted_log_loss' in scores else 'class_mean_log_loss'
     print(f"{replicas_text(model, run)}; validation accuracy {scores['accuracy']:.4f}, {loss} {scores[loss]:.4f}")
-    report_outputs(run.out, 'model.keras, history.csv, metrics.json, config.json')
+    report_outputs(run.out, 'a classifier bundle: model.keras, bundle.json, README.md, metrics.json, config.json, history.csv')
 
 # %% ../nbs/22_train.ipynb #fabb8067
 @command_line_tool
@@ -265,3 +276,29 @@ def pretrain_tokens_cli(config:Param(CONFIG_HELP, str)=None, *, verbose:Param(VE
     _, history = pretrain_tokens(run, verbose=keras_verbosity(verbose))
     print(f"best validation loss {min(history['val_loss']):.5g} (mean chi2 of the hidden fluxes)")
     report_outputs(run.out, 'model.keras, history.csv, config.json, TensorBoard logs')
+
+# %% ../nbs/22_train.ipynb #19d888db
+BUILTIN_RECIPE = dict(simulation=dict(n_objects=6000, seed=2024, sample='train', schema='kaggle'),
+                      options=dict(kind='tokens', seed=0, causal=True, epochs=60, patience=5, truncated_copies=0))
+"How `builtin:plasticc-sim-tokens` is made: the simulation of its training set (`simulate.simulate_plasticc_files`) and its training run."
+
+def train_builtin_model(out=None, # where to write the bundle (default: the package's own, replacing the shipped one)
+                        verbose:int=0):
+    "Make `builtin:plasticc-sim-tokens` again from `BUILTIN_RECIPE`: simulate its training set, train it, write its bundle and card."
+    name = 'builtin:plasticc-sim-tokens'
+    out, simulation = Path(out) if out is not None else bundle_path(name), BUILTIN_RECIPE['simulation']
+    with tempfile.TemporaryDirectory() as tmp:
+        simulate_plasticc_files(Path(tmp)/'train', **simulation, show_progress=False)
+        options = dict(BUILTIN_RECIPE['options'])
+        config = ClassifierConfig(kind=options.pop('kind')).with_options(source=str(Path(tmp)/'train'), out=str(out), **options)
+        train_classifier_run(config, verbose=verbose)
+    shutil.rmtree(out/'backup', ignore_errors=True)
+    return describe_bundle(out, name, source="the library's simulated PLAsTiCC-like training set (lc_simulate_plasticc)",
+                           simulation=simulation, command='lc_train_builtin_model')
+
+@command_line_tool
+@call_parse
+def train_builtin_model_cli(out:Param("where to write the bundle (default: the package's own built-in model)", str)=None,
+                            verbose:Param(VERBOSE_HELP, int)=1):
+    "Make the built-in classifier builtin:plasticc-sim-tokens again from its recipe: simulate its training set, train it, write its bundle."
+    report_outputs(train_builtin_model(out, keras_verbosity(verbose)), 'a classifier bundle with its model card')

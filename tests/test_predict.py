@@ -46,12 +46,16 @@ def test_a_classifier_without_its_model_is_one_line_of_error(classifier, test_se
     shutil.copytree(classifier, tmp_path/'run')
     (tmp_path/'run'/'model.keras').unlink()
     done = run_tool('lc_predict', tmp_path/'run', test_sets['kaggle'], '--out', tmp_path/'submission.csv')
-    assert_one_line_error(done, 'has no model.keras')
-    assert done.stderr == (f"lc_predict: error: {tmp_path/'run'} has no model.keras: expected the output directory of a "
-                           "finished lc_train_classifier run\n")
+    assert done.stderr == f"lc_predict: error: {tmp_path/'run'/'model.keras'} is missing (listed in bundle.json)\n"
     assert not (tmp_path/'submission.csv').exists()
 
 def test_a_directory_without_a_test_set_is_one_line_of_error(classifier, tmp_path):
     done = run_tool('lc_predict', classifier, tmp_path, '--out', tmp_path/'submission.csv')
     assert_one_line_error(done, f"{tmp_path}: no PLAsTiCC test files")
     assert not (tmp_path/'submission.csv').exists()
+
+def test_the_builtin_model_classifies_without_training(test_sets, tmp_path):
+    out = tmp_path/'builtin.csv'
+    done = assert_succeeded(run_tool('lc_predict', 'builtin:plasticc-sim-tokens', test_sets['kaggle'], '--out', out))
+    assert done.stdout.splitlines()[-1] == f"outputs: {out.resolve()} ({N_TEST} objects, Kaggle submission format)"
+    assert check_submission(out, test_sets['metadata']) == N_TEST
