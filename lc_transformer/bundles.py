@@ -4,7 +4,7 @@
 
 # %% ../nbs/28_bundles.ipynb #c21635a1
 from __future__ import annotations
-import hashlib, importlib.resources, inspect, json
+import hashlib, importlib.resources, inspect, json, logging, tempfile, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -18,18 +18,28 @@ from .config import GridConfig, TokenData
 from .plasticc import object_ids_of
 from .prepare import FEATURE_NAMES, prepare_batch, finish, prepare_plasticc, tokens_from_observations
 from .token_transformer import token_probabilities
+from . import transformer, rnn, classifiers     # their layers, registered for loading the grid models
 from .classifier_inputs import final_probabilities, predictions_for
+from fastcore.script import call_parse, Param
+from .cli import command_line_tool, report_outputs, verbose_help
 
 # %% auto #0
-__all__ = ['BUNDLE_FILE', 'BUNDLE_FORMAT', 'FLUX_UNITS', 'CARD_SCORES', 'BUILTIN_MODELS', 'grid_of', 'input_specification',
-           'TrainedClassifier', 'write_bundle', 'describe_bundle', 'model_card', 'bundle_path', 'BundleError',
-           'check_bundle', 'load_classifier']
+__all__ = ['BUNDLE_FILE', 'BUNDLE_FORMAT', 'ONNX_FILE', 'ENGINES', 'ENGINE_BATCH_SIZES', 'FLUX_UNITS', 'CARD_SCORES',
+           'BUILTIN_MODELS', 'EXPORT_FORMATS', 'grid_of', 'input_specification', 'TrainedClassifier', 'write_bundle',
+           'describe_bundle', 'model_card', 'bundle_path', 'BundleError', 'check_bundle', 'load_classifier',
+           'OnnxTensor', 'OnnxModel', 'export_onnx', 'export_cli']
 
 # %% ../nbs/28_bundles.ipynb #21c3cb96
 BUNDLE_FILE = 'bundle.json'
 "The manifest of a bundle."
 BUNDLE_FORMAT = 1
 "The bundle layout this library writes and reads."
+ONNX_FILE = 'model.onnx'
+"The ONNX export of the model (`export_onnx`, `lc_export`), beside `model.keras`."
+ENGINES = ('auto', 'keras', 'onnxruntime')
+"What runs a bundle's model: Keras (`model.keras`), onnxruntime (`model.onnx`), or 'auto': onnxruntime where the bundle has its export."
+ENGINE_BATCH_SIZES = {'keras': 1024, 'onnxruntime': 256}
+"Objects per model call of each engine: the fastest of `benchmarks/bench_engines.py` on 2 cores."
 FLUX_UNITS = 'FLUXCAL: SNANA calibrated flux, zero point 27.5 (mag = 27.5 - 2.5 log10 flux)'
 "The flux units of the observations that a bundle's model reads (the PLAsTiCC files' `flux` and `flux_err`)."
 
@@ -67,13 +77,14 @@ class TrainedClassifier:
     grid: GridConfig|None = None      # grid models: the grid and interpolation of their inputs
     tokens: TokenData|None = None     # the token model: window and longest sequence of its tokens
     n_validation: int = 0             # validation objects the calibration was fitted on
+    engine: str = 'keras'             # what runs `model` (`ENGINES`)
 
     def __repr__(self):
         inputs = (f"grid {self.grid.start:g} to {self.grid.start + self.grid.step * self.grid.n_steps:g} days in steps of "
                   f"{self.grid.step:g}, {self.grid.method}" if self.grid else f"tokens {self.tokens.window}, at most {self.tokens.max_tokens}")
         scale = 'none' if self.calibration.class_99 is None else f"{self.calibration.class_99.scale:.3g}"
         return (f"TrainedClassifier(kind {self.kind!r}, {len(self.class_codes)} classes, {inputs}; temperature "
-                f"{self.calibration.temperature:.3g} and class-99 scale {scale} from {self.n_validation} validation objects)")
+                f"{self.calibration.temperature:.3g} and class-99 scale {scale} from {self.n_validation} validation objects; run by {self.engine})")
 
     @property
     def output_codes(self) -> tuple:
@@ -87,12 +98,12 @@ class TrainedClassifier:
         object_ids = object_ids_of(observations)
         if self.tokens is not None:
             tokens = tokens_from_observations(observations, metadata, None, self.tokens.window, self.tokens.max_tokens)
-            predicted_ids, probs = tokens.object_ids, token_probabilities(self.model, tokens)
+            predicted_ids, probs = tokens.object_ids, token_probabilities(self.model, tokens, ENGINE_BATCH_SIZES[self.engine])
         else:
             g = self.grid
             arrays, _ = prepare_batch(observations, metadata, None, g.start, g.step, g.n_steps, g.method, g.max_gap)
             predicted_ids = arrays['object_ids']
-            probs = (final_probabilities(self.model, finish(arrays, None, g.start, g.step, g.n_steps, mean_one=False))
+            probs = (final_probabilities(self.model, finish(arrays, None, g.start, g.step, g.n_steps, mean_one=False), ENGINE_BATCH_SIZES[self.engine])
                      if len(predicted_ids) else np.zeros((0, len(self.class_codes))))
         return object_ids, predictions_for(object_ids, predicted_ids, probs, self.prior), np.isin(object_ids, predicted_ids)
 
@@ -134,6 +145,7 @@ def write_bundle(out, # the run directory: `config.json` and `metrics.json` are 
                 and len(np.unique(valid_labels)) >= 2)   # the class-99 scale is fitted with each known class left out in turn
     calibration = fit_calibration(valid_labels, valid_probs, class_codes if plasticc else None)
     model.save(out/'model.keras')
+    (out/ONNX_FILE).unlink(missing_ok=True)                      # the export of an earlier model in `out`
     counts = np.asarray(class_counts, np.float64)
     manifest = dict(format=BUNDLE_FORMAT, library_version=library_version(), kind=kind,
                     classes=_class_table(class_names, class_codes), inputs=inputs,
@@ -146,7 +158,7 @@ def write_bundle(out, # the run directory: `config.json` and `metrics.json` are 
 def _write_manifest(out:Path, manifest:dict) -> Path:
     "Write the model card from `manifest`, then `bundle.json` with the checksums of every other file."
     (out/'README.md').write_text(model_card(manifest))
-    manifest['files'] = {name: _sha256(out/name) for name in ('model.keras', 'config.json', 'metrics.json', 'README.md')
+    manifest['files'] = {name: _sha256(out/name) for name in ('model.keras', ONNX_FILE, 'config.json', 'metrics.json', 'README.md')
                          if (out/name).exists()}
     (out/BUNDLE_FILE).write_text(json.dumps(manifest, indent=1))
     return out
@@ -184,6 +196,18 @@ def _inputs_in_words(inputs:dict) -> str:
                 f"from day {g['start']:g} to {g['start'] + g['step'] * g['n_steps']:g} after the trigger in steps of {g['step']:g}: "
                 f"`({g['n_steps'] + 1}, {len(inputs['filters'])})` fluxes and mask per object.\n")
     return common + "- The model reads light curves already on its training grid (no raw observations).\n"
+
+def _onnx_in_words(onnx:dict|None) -> str:
+    if onnx is None: return "No ONNX export yet: `lc_export PATH --format onnx` writes `model.onnx` here.\n"
+    rows = '\n'.join(f"| {role} | `{t['name']}` | `{tuple(t['shape'])}` | {t['dtype']} |".replace("'", '')
+                     for role in ('input', 'output') for t in onnx[role + 's'])
+    output_shape = onnx['outputs'][0]['shape']
+    per_token = ('' if len(output_shape) == 2 else " The output holds the probabilities after each token: an object's are those "
+                 "after its last one, at `length - 1`." if 'length' in output_shape else " The output holds the probabilities "
+                 "after each step of the grid: an object's are those of the last step.")
+    return (f"`{ONNX_FILE}` (ONNX opset {onnx['opset']}) runs the model with onnxruntime, as `lc_predict --engine onnxruntime` "
+            f"does. On example inputs its raw probabilities differ from Keras's by at most {onnx['max_difference']:.1g}.{per_token}\n\n"
+            f"| tensor | name | shape | dtype |\n|---|---|---|---|\n{rows}\n")
 
 def model_card(manifest:dict) -> str:
     "The model card (`README.md`) of a bundle, in Markdown, from its manifest."
@@ -226,6 +250,9 @@ the stored calibration: a temperature of {cal['temperature']:.4g}{class_99}.
 |---|---|---|
 {class_rows}
 
+## ONNX
+
+{_onnx_in_words(manifest.get('onnx'))}
 ## Intended use and limits
 
 For research on the classification of transients and variables from multi-band light curves. Trained on the data
@@ -285,8 +312,10 @@ def check_bundle(path) -> dict:
     return manifest
 
 def load_classifier(path, # a classifier bundle: the output directory of lc_train_classifier, lc_run's classifiers, lc_benchmark's models
+                    engine:str='auto', # what runs the model (`ENGINES`): 'onnxruntime' needs the bundle's ONNX export (`lc_export`)
                    ) -> TrainedClassifier:
     "The classifier of the bundle at `path` (or a built-in model), checked (`check_bundle`) and calibrated as at training: nothing else is read."
+    if engine not in ENGINES: raise ValueError(f"unknown engine {engine!r}: expected one of {list(ENGINES)}")
     path = bundle_path(path)
     manifest = check_bundle(path)
     inputs, classes = manifest['inputs'], manifest['classes']
@@ -301,12 +330,16 @@ def load_classifier(path, # a classifier bundle: the output directory of lc_trai
         raise BundleError(f"{path/BUNDLE_FILE}: the model reads {len(columns)} per-object inputs, " +
                           (f"{len(unmade)} of which prediction from raw observations does not make (first {unmade[:3]}; Gaussian-process "
                            "features?)" if unmade else f"in another order than prediction makes them ({list(FEATURE_NAMES)})"))
-    model = keras.saving.load_model(path/'model.keras', compile=False)      # predictions need no optimizer
+    if engine == 'auto': engine = 'onnxruntime' if ONNX_FILE in manifest['files'] else 'keras'
+    model_file = path/('model.keras' if engine == 'keras' else ONNX_FILE)
+    if engine == 'keras': model = keras.saving.load_model(model_file, compile=False)      # predictions need no optimizer
+    elif ONNX_FILE not in manifest['files']: raise BundleError(f"{model_file} is missing: write it with `lc_export {path} --format onnx`")
+    else: model = OnnxModel(model_file.read_bytes())
     n_out = model.n_classes if hasattr(model, 'n_classes') else model.outputs[0].shape[-1]      # a token model, or a functional one
     if n_out != len(classes):
-        raise BundleError(f"{path/'model.keras'} gives {n_out} probabilities, but {BUNDLE_FILE} (and README.md) list {len(classes)} classes")
+        raise BundleError(f"{model_file} gives {n_out} probabilities, but {BUNDLE_FILE} (and README.md) list {len(classes)} classes")
     if getattr(model, 'n_metadata', len(inputs['metadata_columns'])) != len(inputs['metadata_columns']):
-        raise BundleError(f"{path/'model.keras'} reads {model.n_metadata} metadata columns, but {BUNDLE_FILE} (and README.md) list "
+        raise BundleError(f"{model_file} reads {model.n_metadata} metadata columns, but {BUNDLE_FILE} (and README.md) list "
                           f"{inputs['metadata_columns']}")
     cal = manifest['calibration']
     calibration = Calibration(cal['temperature'], None if cal['class_99'] is None else
@@ -314,4 +347,136 @@ def load_classifier(path, # a classifier bundle: the output directory of lc_trai
     if inputs['kind'] == 'tokens': spec = dict(tokens=TokenData(window=inputs['window'], max_tokens=inputs['max_tokens']))
     else: spec = dict(grid=GridConfig(**inputs['grid']))
     return TrainedClassifier(model, manifest['kind'], codes, calibration, np.asarray(manifest['prior']),
-                             n_validation=manifest['n_validation'], **spec)
+                             n_validation=manifest['n_validation'], engine=engine, **spec)
+
+# %% ../nbs/28_bundles.ipynb #e4784456
+EXPORT_FORMATS = ('onnx',)
+"The formats `lc_export` writes."
+
+@dataclass(frozen=True)
+class OnnxTensor:
+    "An input or output of an ONNX model: its name and its shape per object (None where it varies)."
+    name: str
+    shape: tuple
+
+class OnnxModel:
+    "A bundle's `model.onnx` run by onnxruntime in the place of its Keras model: `predict_on_batch` and `predict` as in Keras."
+    def __init__(self, onnx:bytes, # the ONNX model
+                 threads:int|None=None, # onnxruntime's threads per call (None: one per core)
+                ):
+        import onnxruntime
+        options = onnxruntime.SessionOptions()
+        if threads: options.intra_op_num_threads = threads
+        self.onnx, self.threads = onnx, threads
+        self.session = onnxruntime.InferenceSession(onnx, options, providers=['CPUExecutionProvider'])
+        shape = lambda t: tuple(d if isinstance(d, int) else None for d in t.shape)
+        self.inputs = [OnnxTensor(t.name, shape(t)) for t in self.session.get_inputs()]
+        output = self.session.get_outputs()[0]
+        self.n_classes, self.causal = shape(output)[-1], len(output.shape) == 3   # a causal model: a probability per token
+        named = {t.name: t.shape for t in self.inputs}
+        if 'length' in named: self.n_metadata = named['metadata'][-1] if 'metadata' in named else 0   # a token model
+
+    def __reduce__(self): return OnnxModel, (self.onnx, self.threads)      # to Dask workers: the bytes, not the session
+
+    def predict_on_batch(self, x:dict) -> np.ndarray:
+        "The model's output for the batch of inputs `x` (input name -> array)."
+        return self.session.run(None, {t.name: np.asarray(x[t.name]) for t in self.inputs})[0]
+
+    def predict(self, x:dict, batch_size:int=1024, verbose=0) -> np.ndarray:
+        "The model's output for `x`, `batch_size` objects at a time."
+        n = len(x[self.inputs[0].name])
+        return np.concatenate([self.predict_on_batch({k: v[i:i + batch_size] for k, v in x.items()}) for i in range(0, n, batch_size)]
+                              or [np.zeros((0, *self.session.get_outputs()[0].shape[1:-1], self.n_classes), np.float32)])
+
+def _token_signature(model) -> list:
+    "The named input tensors of a token model, for its export (a functional model's come from its `keras.Input`s)."
+    spec = {name: keras.InputSpec(shape=(None, None), dtype=dtype, name=name) for name, dtype in
+            (('time', 'float32'), ('filter', 'int32'), ('flux', 'float32'), ('flux_err', 'float32'), ('detected', 'float32'))}
+    spec['length'] = keras.InputSpec(shape=(None,), dtype='int32', name='length')
+    if model.n_metadata: spec['metadata'] = keras.InputSpec(shape=(None, model.n_metadata), dtype='float32', name='metadata')
+    return [spec]
+
+def _layers(layer):
+    "Every layer inside `layer`, at any depth."
+    for inner in getattr(layer, 'layers', []): yield inner; yield from _layers(inner)
+
+def _constant_normalisation(model):
+    "Hold the statistics of `model`'s `Normalization` layers as arrays, so that its export makes them constants, not inputs."
+    for layer in _layers(model):
+        if isinstance(layer, keras.layers.Normalization): layer.mean, layer.variance = np.asarray(layer.mean), np.asarray(layer.variance)
+
+def _example_inputs(model:OnnxModel, n_filters:int, seed:int=0, batch:int=16, steps:int=32) -> dict:
+    "Random inputs of the shapes and dtypes that `model` reads, valid for a light-curve model: what the export is checked on."
+    rng, x = np.random.default_rng(seed), {}
+    for t in model.inputs:
+        shape = (batch, *(steps if d is None else d for d in t.shape[1:]))
+        if t.name == 'length': x[t.name] = rng.integers(1, steps + 1, shape).astype(np.int32)
+        elif t.name == 'filter': x[t.name] = rng.integers(0, n_filters, shape).astype(np.int32)
+        elif t.name in ('detected', 'observed'): x[t.name] = rng.integers(0, 2, shape).astype(np.float32)
+        elif t.name == 'flux_err': x[t.name] = rng.uniform(0.1, 2, shape).astype(np.float32)
+        else: x[t.name] = rng.normal(size=shape).astype(np.float32)
+    return x
+
+def _named_output(exported:bytes, name:str) -> bytes:
+    "The ONNX model `exported` with its output renamed `name` (the converter names it after a graph node)."
+    import onnx
+    graph_model = onnx.load_from_string(exported)
+    old = graph_model.graph.output[0].name
+    for node in graph_model.graph.node:
+        node.input[:] = [name if n == old else n for n in node.input]
+        node.output[:] = [name if n == old else n for n in node.output]
+    graph_model.graph.output[0].name = name
+    return graph_model.SerializeToString()
+
+def _tensor_record(t, names) -> dict:
+    "An ONNX tensor as the manifest records it: dynamic dimensions named `names[i]`."
+    dtype = t.type.removeprefix('tensor(').removesuffix(')')
+    return dict(name=t.name, shape=[d if isinstance(d, int) else names[i] for i, d in enumerate(t.shape)],
+                dtype={'float': 'float32', 'double': 'float64'}.get(dtype, dtype))
+
+def export_onnx(path, # a classifier bundle (the built-in models ship with theirs)
+                tolerance:float=1e-5, # the largest difference from the Keras model's probabilities on example inputs
+               ) -> Path: # the ONNX file
+    "Write the bundle's model as `model.onnx`, checked against Keras on example inputs, and record it in the bundle and its card."
+    import onnx
+    if str(path).startswith('builtin:'): raise ValueError(f"{path} is a built-in model: it ships with its {ONNX_FILE}")
+    classifier, manifest = load_classifier(path, 'keras'), check_bundle(path)
+    path, model = Path(path), classifier.model
+    _constant_normalisation(model)
+    signature = (_token_signature(model) if classifier.tokens is not None else
+                 [{t.name: keras.InputSpec(shape=t.shape, dtype=t.dtype, name=t.name) for t in model.inputs}])
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter('ignore', FutureWarning)          # the converter's NumPy 2 shims
+        logging.getLogger('tf2onnx').setLevel(logging.ERROR)
+        model.export(Path(tmp)/ONNX_FILE, format='onnx', input_signature=signature, verbose=False)
+        exported = _named_output((Path(tmp)/ONNX_FILE).read_bytes(), 'probabilities')
+    onnx_model = OnnxModel(exported)
+    x = _example_inputs(onnx_model, len(manifest['inputs']['filters']))
+    difference = float(np.abs(onnx_model.predict_on_batch(x) - np.asarray(model.predict_on_batch(x))).max())
+    if not difference <= tolerance:
+        raise RuntimeError(f"the ONNX export of {path/'model.keras'} differs from it by {difference:.3g} (more than {tolerance:g}) "
+                           f"on example inputs: {ONNX_FILE} not written")
+    (path/ONNX_FILE).write_bytes(exported)
+    dynamic = ('batch', 'length') if classifier.tokens is not None else ('batch', 'steps')
+    manifest.pop('files')
+    manifest['onnx'] = dict(opset=max(o.version for o in onnx.load_from_string(exported).opset_import if o.domain in ('', 'ai.onnx')),
+                            inputs=[_tensor_record(t, dynamic) for t in onnx_model.session.get_inputs()],
+                            outputs=[_tensor_record(t, dynamic) for t in onnx_model.session.get_outputs()],
+                            max_difference=difference)
+    _write_manifest(path, manifest)
+    return path/ONNX_FILE
+
+# %% ../nbs/28_bundles.ipynb #7719b647
+@command_line_tool
+@call_parse
+def export_cli(bundle:Param("a classifier bundle: the output directory of lc_train_classifier, lc_run or lc_benchmark", str),
+               format:Param("the format to write", str, choices=EXPORT_FORMATS)='onnx',
+               verbose:Param(verbose_help("0: only the last line, 1: the tensors and the difference from Keras"), int)=1,
+              ):
+    "Export a classifier bundle's model (ONNX: model.onnx, for onnxruntime and `lc_predict --engine onnxruntime`)."
+    out = export_onnx(bundle)
+    if verbose:
+        onnx = check_bundle(bundle)['onnx']
+        for role in ('inputs', 'outputs'): print(f"{role}: " + ', '.join(f"{t['name']} {tuple(t['shape'])} {t['dtype']}" for t in onnx[role]))
+        print(f"largest difference from Keras's probabilities on example inputs: {onnx['max_difference']:.2g}")
+    report_outputs(out, 'ONNX, recorded in bundle.json and README.md')

@@ -42,10 +42,10 @@ _FORMER_NAMES = {'mask': 'observed'}
 "Input names of classifiers saved before a rename -> today's name: the observation mask was the input 'mask'."
 
 def classifier_inputs(lcs:LightCurves, # light curves to classify
-                      inputs=('flux', 'observed', 'extra'), # a classifier (`keras.Model`), or the names of the inputs to make
+                      inputs=('flux', 'observed', 'extra'), # a classifier (`keras.Model`, `bundles.OnnxModel`), or the names of the inputs to make
                      ) -> dict: # input name -> array
     "The input dictionary of any classifier for `lcs`: 'flux', 'observed' and 'extra', those that `inputs` names."
-    expected = {t.name: tuple(t.shape[1:]) for t in inputs.inputs} if isinstance(inputs, keras.Model) else {}
+    expected = {t.name: tuple(t.shape[1:]) for t in inputs.inputs} if hasattr(inputs, 'inputs') else {}
     names = list(expected) if expected else list(inputs)
     unknown = [name for name in names if _FORMER_NAMES.get(name, name) not in _INPUT_ARRAYS]
     if unknown: raise ValueError(f"unknown classifier inputs {unknown}: expected some of {list(_INPUT_ARRAYS)}")

@@ -11,8 +11,9 @@ from fastcore.docments import docments
 from fastcore.script import Param
 
 # %% auto #0
-__all__ = ['TF_LOG_LEVEL_VARIABLE', 'backend_start_up_log', 'USER_ERRORS', 'TRACEBACK_VERBOSITY', 'quiet_backend_import',
-           'progress', 'verbose_help', 'command_line_tool', 'keras_verbosity', 'report_outputs', 'options_of']
+__all__ = ['TF_LOG_LEVEL_VARIABLE', 'backend_start_up_log', 'USER_ERRORS', 'TRACEBACK_VERBOSITY', 'asks_for_help',
+           'quiet_backend_import', 'progress', 'verbose_help', 'command_line_tool', 'keras_verbosity', 'report_outputs',
+           'options_of']
 
 # %% ../nbs/04_cli.ipynb #2a22e9c2
 TF_LOG_LEVEL_VARIABLE = 'TF_CPP_MIN_LOG_LEVEL'
@@ -24,9 +25,15 @@ def _import_backend():
         import tensorflow as tf
         tf.config.list_physical_devices()                 # device discovery logs its CUDA errors here, not on import
 
+def asks_for_help(argv:list) -> bool:
+    "Whether `argv` runs one of the package's tools (`lc_*`) for its help only: it needs no deep-learning backend."
+    return bool(argv) and Path(argv[0]).name.startswith('lc_') and bool({'-h', '--help'} & set(argv[1:]))
+
 def quiet_backend_import():
-    "Import Keras and its backend with their start-up log lines kept in `backend_start_up_log` instead of printed."
+    """Import Keras and its backend with their start-up log lines kept in `backend_start_up_log` instead of printed;
+    for a tool's `--help`, Keras on its numpy backend (no TensorFlow)."""
     global backend_start_up_log
+    if asks_for_help(sys.argv): os.environ.setdefault('KERAS_BACKEND', 'numpy')
     if 'keras' in sys.modules or os.environ.get(TF_LOG_LEVEL_VARIABLE, '') in ('0', '1'): return _import_backend()
     os.environ.setdefault(TF_LOG_LEVEL_VARIABLE, '3')
     sys.stderr.flush()

@@ -13,7 +13,7 @@ from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import PLASTICC_TARGETS, PARTS_MANIFEST
 from .plasticc import ObservationReader, ObservationRange, file_columns, read_metadata, plasticc_files, observation_ranges, read_observation_range, object_ids_of
 from .parallel import dask_client, run_tasks, check_objects, check_known, describe, raise_failed
-from .bundles import TrainedClassifier, load_classifier
+from .bundles import ENGINES, TrainedClassifier, load_classifier
 
 # %% auto #0
 __all__ = ['SUBMISSION_COLUMNS', 'submission_probabilities', 'submission_rows', 'predict_plasticc', 'check_submission',
@@ -67,7 +67,7 @@ def _object_chunks(batches, chunk_objects:int):
         carry = batch.iloc[starts[n_full * chunk_objects]:] if starts[n_full * chunk_objects] < len(ids) else None
     if carry is not None: yield carry
 
-def _prediction_inputs(classifier, directory, out, chunk_objects:int) -> tuple:
+def _prediction_inputs(classifier, directory, out, chunk_objects:int, engine:str) -> tuple:
     "Checked inputs of a prediction: (out, light-curve files, metadata path, metadata, loaded classifier, seconds to load it)."
     if chunk_objects < 1: raise ValueError(f"`chunk_objects` must be positive, got {chunk_objects}")
     out = Path(out)
@@ -75,7 +75,7 @@ def _prediction_inputs(classifier, directory, out, chunk_objects:int) -> tuple:
     lc_paths, meta_path = plasticc_files(directory, 'test')
     metadata = read_metadata(meta_path)
     began = time.perf_counter()
-    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier)
+    if not isinstance(classifier, TrainedClassifier): classifier = load_classifier(classifier, engine)
     return out, lc_paths, meta_path, metadata, classifier, time.perf_counter() - began
 
 @contextlib.contextmanager
@@ -96,9 +96,10 @@ def predict_plasticc(classifier:TrainedClassifier|str|Path, # from `bundles.load
                      chunk_objects:int=2000, # objects classified at a time
                      chunk_rows:int=200_000, # observation rows read from the files at a time
                      show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
+                     engine:str='auto', # what runs a bundle's model (`bundles.ENGINES`), when `classifier` is a bundle
                     ) -> dict: # 'out', 'classifier', 'n_objects', 'n_rows', 'n_without_input', 'load_seconds', 'seconds'
     "Classify every object of the test set in `directory` and write a Kaggle submission, streaming in bounded memory."
-    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects)
+    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects, engine)
     began = time.perf_counter()
     reader = ObservationReader(lc_paths, chunk_rows=chunk_rows, metadata=metadata)
     n_objects = n_without_input = 0
@@ -168,9 +169,10 @@ def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `bundles
                                client=None, # a Dask client; None: `dask_client(scheduler, n_workers, memory_limit)`
                           scheduler:str|None=None, n_workers:int|None=None, memory_limit:str='4GiB',
                           show_progress:bool|None=None, # a progress bar over ranges (None: on a terminal only)
+                          engine:str='auto', # what runs a bundle's model (`bundles.ENGINES`), when `classifier` is a bundle
                          ) -> dict: # as `predict_plasticc`
     "`predict_plasticc` as a Dask computation over ranges of the files; the submission assembled from the parts in order."
-    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects)
+    out, lc_paths, meta_path, metadata, classifier, load_seconds = _prediction_inputs(classifier, directory, out, chunk_objects, engine)
     began = time.perf_counter()
     ranges = observation_ranges(lc_paths, chunk_bytes)
     parts = out.with_name(out.name + '.parts')
@@ -198,7 +200,7 @@ def predict_plasticc_dask(classifier:TrainedClassifier|str|Path, # from `bundles
 # %% ../nbs/92_predict.ipynb #a0a2d465
 @command_line_tool
 @call_parse
-def predict_cli(classifier:Param("a classifier bundle: the output directory of lc_train_classifier (bundle.json, model.keras, ...)", str),
+def predict_cli(classifier:Param("a classifier bundle: the output directory of lc_train_classifier (bundle.json, model.keras, ...), or builtin:plasticc-sim-tokens", str),
                 data:Param("a PLAsTiCC directory with a test set: test_set*.csv and test_set_metadata.csv, or "
                            "plasticc_test_lightcurves_*.csv and plasticc_test_metadata.csv (plain or .gz)", str),
                 out:Param("the submission to write (.csv.gz: compressed)", str)='submission.csv',
@@ -207,14 +209,16 @@ def predict_cli(classifier:Param("a classifier bundle: the output directory of l
                 n_workers:Param("local cluster: worker processes (default: one per core)", int)=None,
                 chunk_mb:Param("megabytes of a plain-text light-curve file per task; a test set of one task is classified "
                                "in this process, without starting a cluster", float)=64,
+                engine:Param("what runs the model: keras (model.keras), onnxruntime (model.onnx, written by lc_export), or auto: "
+                             "onnxruntime where the bundle has model.onnx", str, choices=ENGINES)='auto',
                 verbose:Param(verbose_help("0: only the last line, 1: progress bar and summary"), int)=1,
                ):
     "Classify every object of a PLAsTiCC test set with a trained classifier (on Dask when it is large); write a Kaggle submission, class 99 included."
     chunk_bytes, show_progress = int(chunk_mb * 2**20), None if verbose else False
     if scheduler is None and len(observation_ranges(plasticc_files(data, 'test')[0], chunk_bytes)) == 1:
-        done = predict_plasticc(classifier, data, out, chunk_objects, show_progress=show_progress)
+        done = predict_plasticc(classifier, data, out, chunk_objects, show_progress=show_progress, engine=engine)
     else: done = predict_plasticc_dask(classifier, data, out, chunk_objects, chunk_bytes, scheduler=scheduler, n_workers=n_workers,
-                                       show_progress=show_progress)
+                                       show_progress=show_progress, engine=engine)
     if verbose:
         print(f"{done['classifier']}, loaded and calibrated in {done['load_seconds']:.1f} s")
         print(f"{done['n_rows']:,} observations of {done['n_objects']:,} objects classified in {done['seconds']:.1f} s; "

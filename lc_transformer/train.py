@@ -25,7 +25,7 @@ from .rnn import train_rnn_classifier
 from .classifiers import build_ae_classifier, build_encoder_classifier, train_classifier, fine_tune
 from .token_transformer import token_classifier, token_pretrainer, fit_token_model, token_probabilities
 from .distribute import resolve_precision, distributed
-from .bundles import write_bundle, input_specification, grid_of, bundle_path, describe_bundle
+from .bundles import write_bundle, input_specification, grid_of, bundle_path, describe_bundle, export_onnx
 from .simulate import simulate_plasticc_files
 
 # %% auto #0
@@ -284,7 +284,7 @@ BUILTIN_RECIPE = dict(simulation=dict(n_objects=6000, seed=2024, sample='train',
 
 def train_builtin_model(out=None, # where to write the bundle (default: the package's own, replacing the shipped one)
                         verbose:int=0):
-    "Make `builtin:plasticc-sim-tokens` again from `BUILTIN_RECIPE`: simulate its training set, train it, write its bundle and card."
+    "Make `builtin:plasticc-sim-tokens` again from `BUILTIN_RECIPE`: simulate its training set, train it, write its bundle, card and ONNX export."
     name = 'builtin:plasticc-sim-tokens'
     out, simulation = Path(out) if out is not None else bundle_path(name), BUILTIN_RECIPE['simulation']
     with tempfile.TemporaryDirectory() as tmp:
@@ -293,8 +293,10 @@ def train_builtin_model(out=None, # where to write the bundle (default: the pack
         config = ClassifierConfig(kind=options.pop('kind')).with_options(source=str(Path(tmp)/'train'), out=str(out), **options)
         train_classifier_run(config, verbose=verbose)
     shutil.rmtree(out/'backup', ignore_errors=True)
-    return describe_bundle(out, name, source="the library's simulated PLAsTiCC-like training set (lc_simulate_plasticc)",
-                           simulation=simulation, command='lc_train_builtin_model')
+    describe_bundle(out, name, source="the library's simulated PLAsTiCC-like training set (lc_simulate_plasticc)",
+                    simulation=simulation, command='lc_train_builtin_model')
+    export_onnx(out)
+    return out
 
 @command_line_tool
 @call_parse

@@ -1,7 +1,7 @@
 """The package as a user installs it: the built wheel in a new environment, every tool run with its defaults from an
 unrelated directory, quiet, ending with where its outputs are; a user's mistake gets one line, not a traceback. The
 main job `lc_run` is checked here by its help and its errors: its full run is in `test_cli.py`."""
-import os, sys, sysconfig, time
+import configparser, os, sys, sysconfig, time
 from pathlib import Path
 import pytest
 from tools import assert_one_line_error, assert_succeeded, run as run_program, user_environment
@@ -16,6 +16,8 @@ TOOLS = {
     'lc_pretrain_tokens': TINY_GRID,
     'lc_simulate_plasticc': ['simulated', '--n_objects', '60'],
 }
+settings = configparser.ConfigParser(); settings.read(REPO/'settings.ini')
+EVERY_TOOL = [line.split('=')[0].strip() for line in settings['DEFAULT']['console_scripts'].split('\n') if line.strip()]
 READERS_OF_THE_BUILTIN_SET = ['lc_train_ae', 'lc_train_classifier', 'lc_pretrain_tokens']
 
 @pytest.fixture(scope='module')
@@ -79,6 +81,24 @@ def test_the_main_job_shows_its_help(installed):
     done = assert_succeeded(run(installed, 'lc_run', '--help'))
     assert done.stderr == '' and done.stdout.startswith('usage: lc_run '), done.stdout[:500] + done.stderr[-3000:]
     assert all(option in done.stdout for option in ('--source', '--out', '--fresh', '--ae_epochs', '--verbose'))
+
+@pytest.fixture(scope='module')
+def without_tensorflow(installed, tmp_path_factory) -> dict:
+    "The user's environment of `installed` with a `tensorflow` package first on the path that fails to import."
+    blocked = tmp_path_factory.mktemp('blocked')
+    (blocked/'tensorflow').mkdir()
+    (blocked/'tensorflow'/'__init__.py').write_text("raise ImportError('TensorFlow was imported')\n")
+    return {**installed['env'], 'PYTHONPATH': str(blocked)}
+
+@pytest.mark.parametrize('tool', EVERY_TOOL)
+def test_every_tools_help_answers_without_tensorflow(installed, without_tensorflow, tool):
+    done = run_program(installed['bin']/tool, '--help', cwd=installed['cwd'], env=without_tensorflow)
+    assert done.returncode == 0 and done.stdout.startswith(f'usage: {tool} '), done.stdout[:300] + done.stderr[-3000:]
+
+def test_tensorflow_is_blocked_where_help_is_not_asked(installed, without_tensorflow):
+    "The check above can fail: a tool that trains a model does import TensorFlow, and stops."
+    done = run_program(installed['bin']/'lc_export', 'nowhere', '--verbose', '3', cwd=installed['cwd'], env=without_tensorflow)
+    assert done.returncode == 1 and 'TensorFlow was imported' in done.stderr, done.stderr[-3000:]
 
 @pytest.mark.parametrize('tool, args, message', [
     ('lc_train_classifier', ['--source', 'nowhere'], 'no data at nowhere: expected a Bazin test-data directory'),

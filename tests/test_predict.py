@@ -59,3 +59,9 @@ def test_the_builtin_model_classifies_without_training(test_sets, tmp_path):
     done = assert_succeeded(run_tool('lc_predict', 'builtin:plasticc-sim-tokens', test_sets['kaggle'], '--out', out))
     assert done.stdout.splitlines()[-1] == f"outputs: {out.resolve()} ({N_TEST} objects, Kaggle submission format)"
     assert check_submission(out, test_sets['metadata']) == N_TEST
+    assert 'run by onnxruntime' in done.stdout                     # 'auto': the bundle ships its ONNX export
+    by_keras = tmp_path/'keras.csv'
+    assert_succeeded(run_tool('lc_predict', 'builtin:plasticc-sim-tokens', test_sets['kaggle'], '--out', by_keras, '--engine', 'keras'))
+    onnx_rows, keras_rows = pd.read_csv(out), pd.read_csv(by_keras)
+    assert (onnx_rows.object_id == keras_rows.object_id).all()
+    assert np.abs(onnx_rows.to_numpy()[:, 1:] - keras_rows.to_numpy()[:, 1:]).max() < 1e-5
