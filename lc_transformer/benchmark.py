@@ -33,6 +33,7 @@ from .transformer import encoder_max_len
 from .classifier_inputs import final_probabilities, predictions_for
 from .token_transformer import token_probabilities
 from .train import train_autoencoder, train_classifier_run, pretrain_tokens
+from .bundles import BUNDLE_FILE, CARD_SCORES, describe_bundle
 from .distribute import software_versions
 from .benchmark_report import (EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise_runs, check_benchmark_result,
                                              results_table, save_object_losses, load_object_losses, compare_with_baseline,
@@ -467,6 +468,8 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
               for name in config.models}
     losses = {'labels': {'test': test.labels, 'early': [s.labels for s in early_sets.values()]},
               'models': {name: {'test': [], 'early': [[] for _ in early_sets]} for name in config.models}}
+    test_set = (f"lc_benchmark's {len(test):,} test objects (" + (f"of {config.data.source})" if config.data.source else
+                 f"simulation seed {config.data.simulation_seed})"))
     for seed in range(config.seeds):
         labelled = train if config.label_fraction == 1 else train.select(train.object_ids[validation_mask(
             train.object_ids, labels=train.labels, valid_fraction=config.label_fraction, seed=seed)])
@@ -475,6 +478,8 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
         run = BenchmarkRun(config, seed, labelled, valid_ids, out/f'seed_{seed}', max(verbose - 1, 0), train, test)
         for name in config.models:
             record, object_losses = score_model(BENCHMARK_MODELS[name], run, test, early_sets)
+            if (run.out/name/BUNDLE_FILE).exists():       # a deep model's bundle: its card quotes the test scores
+                describe_bundle(run.out/name, benchmark=dict(test_set=test_set, **{k: record['scores'][k] for k in CARD_SCORES if k in record['scores']}))
             models[name]['runs'].append(record)
             losses['models'][name]['test'].append(object_losses['test'])
             for day_losses, day in zip(losses['models'][name]['early'], object_losses['early']): day_losses.append(day)

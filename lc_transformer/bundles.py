@@ -165,12 +165,14 @@ def _write_manifest(out:Path, manifest:dict) -> Path:
 
 def describe_bundle(path, # a bundle
                     name:str|None=None, # the bundle's name (the card's title)
+                    benchmark:dict|None=None, # its scores on a benchmark's test set: 'test_set' (in words), then `CARD_SCORES`
                     **training, # facts of its training data to add to the manifest and the card
                    ) -> Path:
-    "Give a checked bundle a name and facts about its training data; its card and checksums are written again."
+    "Give a checked bundle a name, benchmark scores and facts about its training data; its card and checksums are written again."
     manifest = check_bundle(path)
     manifest.pop('files')
     if name is not None: manifest['name'] = name
+    if benchmark is not None: manifest['benchmark'] = benchmark
     manifest['training'] = {**manifest['training'], **training}
     return _write_manifest(bundle_path(path), manifest)
 
@@ -197,6 +199,15 @@ def _inputs_in_words(inputs:dict) -> str:
                 f"`({g['n_steps'] + 1}, {len(inputs['filters'])})` fluxes and mask per object.\n")
     return common + "- The model reads light curves already on its training grid (no raw observations).\n"
 
+def _score_rows(scores:dict) -> str:
+    return '\n'.join(f"| {k} | {v:.4g} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in scores.items())
+
+def _benchmark_in_words(benchmark:dict|None) -> str:
+    if benchmark is None: return ''
+    scores = {k: v for k, v in benchmark.items() if k != 'test_set'}
+    return (f"\n## Benchmark scores\n\nOn {benchmark['test_set']}, calibrated with a class-99 column as the benchmark "
+            f"calibrates every model:\n\n| score | value |\n|---|---|\n{_score_rows(scores)}\n")
+
 def _onnx_in_words(onnx:dict|None) -> str:
     if onnx is None: return "No ONNX export yet: `lc_export PATH --format onnx` writes `model.onnx` here.\n"
     rows = '\n'.join(f"| {role} | `{t['name']}` | `{tuple(t['shape'])}` | {t['dtype']} |".replace("'", '')
@@ -212,7 +223,7 @@ def _onnx_in_words(onnx:dict|None) -> str:
 def model_card(manifest:dict) -> str:
     "The model card (`README.md`) of a bundle, in Markdown, from its manifest."
     t, classes, cal = manifest['training'], manifest['classes'], manifest['calibration']
-    scores = '\n'.join(f"| {k} | {v:.4g} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in manifest['validation_scores'].items())
+    scores = _score_rows(manifest['validation_scores'])
     class_rows = '\n'.join(f"| {c['index']} | {c['code'] if c['code'] is not None else ''} | {c['name']} |" for c in classes)
     class_99 = (f" and a class-99 column (novelty score `{cal['class_99']['method']}`, scale {cal['class_99']['scale']:.4g}), "
                 "so the calibrated output has one column more, class 99 last" if cal['class_99'] else '')
@@ -237,7 +248,7 @@ On the validation objects, from the raw probabilities of the {manifest['outputs'
 | score | value |
 |---|---|
 {scores}
-
+{_benchmark_in_words(manifest.get('benchmark'))}
 ## Inputs
 
 {_inputs_in_words(manifest['inputs'])}

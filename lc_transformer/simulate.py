@@ -13,15 +13,17 @@ from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, progress, verbose_help, options_of
 from .data import (LSST_FILTERS, LSST_WAVELENGTHS_NM, PLASTICC_TRAIN_COUNTS, PLASTICC_TRAIN_TARGETS,
                                  PLASTICC_TEST_COUNTS, UNBLINDED_CLASS_99, GALACTIC_TARGETS, challenge_target)
-from .plasticc import LIGHT_CURVE_COLUMNS, METADATA_COLUMNS
+from .plasticc import LIGHT_CURVE_COLUMNS, METADATA_COLUMNS, ObservationReader, read_metadata, plasticc_files
+from .alerts import ALERT_KINDS, simulated_alerts, write_alert_files
 
 # %% auto #0
 __all__ = ['LSST_DEPTHS', 'EXTINCTION_R', 'FILTER_FREQUENCY', 'DDF_FIELDS', 'SURVEY_START', 'SEASON_DAYS', 'N_SEASONS',
            'ZERO_POINT', 'PEAK_MARGIN', 'DETECTION_R50', 'SPECTROSCOPIC_R50', 'GALACTIC_SCALE_B', 'FIELD_DEG',
            'WFD_NIGHTS', 'DDF_NIGHTS', 'WEATHER_LOSS', 'ROLLING', 'FILL_FACTOR', 'SAMPLE_DEFAULTS', 'MIN_DETECTIONS',
-           'distance_modulus', 'equatorial_to_galactic', 'planck_ratio', 'ccm_extinction', 'lsst_bandpasses',
-           'blackbody_filter_flux', 'class_counts', 'selection_probability', 'simulate_plasticc', 'plasticc_file_names',
-           'write_plasticc', 'simulate_plasticc_files', 'simulate_plasticc_cli']
+           'SIMULATION_FORMATS', 'distance_modulus', 'equatorial_to_galactic', 'planck_ratio', 'ccm_extinction',
+           'lsst_bandpasses', 'blackbody_filter_flux', 'class_counts', 'selection_probability', 'simulate_plasticc',
+           'plasticc_file_names', 'write_plasticc', 'simulate_plasticc_files', 'write_simulated_alerts',
+           'simulate_plasticc_cli']
 
 # %% ../nbs/31_simulate.ipynb #7d26bbdc
 LSST_DEPTHS = np.array([23.9, 25.0, 24.7, 24.0, 23.3, 22.1])
@@ -804,12 +806,35 @@ def simulate_plasticc_files(directory, # where to write
                 bar.update(n)
     return paths
 
+SIMULATION_FORMATS = ('plasticc', *ALERT_KINDS)
+"What `lc_simulate_plasticc` writes: the files of a PLAsTiCC release, and with an alert schema an alert stream too."
+
+def write_simulated_alerts(directory, # a set written by `simulate_plasticc_files`
+                           sample:str='test', # its sample, 'train' or 'test'
+                           kind:str='rubin', # the alert schema (`alerts.ALERT_KINDS`)
+                           alerts_per_file:int=10_000,
+                          ) -> Path: # the directory of the stream, `directory/alerts`
+    "The set in `directory` as an alert stream (`alerts.simulated_alerts`) in `directory/alerts`, its truth in `truth.csv`."
+    lc_paths, meta_path = plasticc_files(directory, sample)
+    metadata = read_metadata(meta_path)
+    observations = pd.concat(ObservationReader(lc_paths, metadata=metadata)).reset_index(drop=True)
+    classes = next((c for c in ('true_target', 'target') if c in metadata), None)
+    truth = None if classes is None else metadata[[classes]].rename(columns={classes: 'target'})
+    return write_alert_files(simulated_alerts(observations, metadata, kind), Path(directory)/'alerts', kind, truth, alerts_per_file)
+
 @command_line_tool
 @call_parse
 @options_of(simulate_plasticc_files, exclude=('batch_objects', 'spectroscopic', 'show_progress'),
             frac_unknown=f"fraction of class 99 (default: {_sample_default('frac_unknown')})",
             ddf_fraction=f"fraction of DDF objects (default: {_sample_default('ddf_fraction')})")
-def simulate_plasticc_cli(*, verbose:Param(verbose_help("0: only the last line, 1: progress bar"), int)=1, **options):
-    "Simulate PLAsTiCC-like light curves and metadata in the files and columns of the Kaggle or unblinded release."
+def simulate_plasticc_cli(*, format:Param("also write the set as an alert stream of this schema in DIRECTORY/alerts, with truth.csv "
+                                          "(its classes: where the metadata has them, e.g. --schema unblinded)", str,
+                                          choices=SIMULATION_FORMATS)='plasticc',
+                          verbose:Param(verbose_help("0: only the last line, 1: progress bar"), int)=1, **options):
+    "Simulate PLAsTiCC-like light curves and metadata in the files and columns of the Kaggle or unblinded release (and as alerts)."
     lc_paths, meta_path = simulate_plasticc_files(**options, show_progress=None if verbose else False)
-    report_outputs(options['directory'], f"{len(lc_paths)} light-curve file(s) and {Path(meta_path).name}")
+    made = f"{len(lc_paths)} light-curve file(s) and {Path(meta_path).name}"
+    if format != 'plasticc':
+        alerts = write_simulated_alerts(options['directory'], options['sample'], format)
+        made += f", and {len(pd.read_csv(alerts/'truth.csv')):,} {format} alerts in {alerts.name}/"
+    report_outputs(options['directory'], made)
