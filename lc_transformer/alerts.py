@@ -13,10 +13,10 @@ import fastavro
 from .data import LSST_FILTERS, OBSERVATION_COLUMNS
 
 # %% auto #0
-__all__ = ['NJY_ZERO_POINT', 'FLUXCAL_ZERO_POINT', 'RUBIN_HEADER', 'ELASTICC_SCHEMA', 'ALERT_FILE_SUFFIXES', 'ALERT_KINDS',
-           'convert_flux', 'rubin_schema', 'AlertError', 'decode_alert', 'encode_alert', 'read_alerts', 'alert_kind',
-           'alert_id', 'alert_object_id', 'alert_observations', 'alert_metadata', 'alert_schema', 'simulated_alerts',
-           'write_alert_files']
+__all__ = ['NJY_ZERO_POINT', 'FLUXCAL_ZERO_POINT', 'RUBIN_HEADER', 'ELASTICC_SCHEMA', 'ALERT_FILE_SUFFIXES', 'ROW_FIELDS',
+           'ALERT_KINDS', 'convert_flux', 'rubin_schema', 'AlertError', 'decode_alert', 'encode_alert', 'read_alerts',
+           'alert_kind', 'alert_id', 'alert_object_id', 'unique_visits', 'alert_rows', 'rows_frame',
+           'alert_observations', 'alert_metadata', 'alert_schema', 'simulated_alerts', 'write_alert_files']
 
 # %% ../nbs/38_alerts.ipynb #c88922be
 NJY_ZERO_POINT = 31.4
@@ -145,32 +145,54 @@ def alert_object_id(alert:dict) -> int:
     if object_id is None: raise AlertError(f"alert {alert_id(alert)}: neither its diaSource nor a diaObject gives a diaObjectId (a solar-system source?)")
     return int(object_id)
 
-def _rows(sources:list, names:tuple, detected) -> np.ndarray:
-    time, band, flux, err, _ = names
-    return np.array([(s[time], _BANDS.get(s[band], -1), np.nan if s[flux] is None else s[flux],
-                      np.nan if s[err] is None else s[err], detected) for s in sources], np.float64).reshape(-1, 5)
+ROW_FIELDS = ('mjd', 'passband', 'flux', 'flux_err', 'detected')
+"The columns of the row arrays of `alert_rows` and `unique_visits`, in this order."
 
-def alert_observations(alert:dict,
-                       forced_detection_snr:float|None=5., # forced photometry at or above this |S/N| counts as detected (None: never)
-                      ) -> pd.DataFrame: # OBSERVATION_COLUMNS, flux in FLUXCAL, sorted by time
-    "The observation rows of the alert's object: its detections, new and earlier, and its forced photometry."
+def _rows(sources:list, names:tuple, detected:float) -> np.ndarray:
+    time, band, flux, err, _ = names
+    none_nan = lambda v: np.nan if v is None else v
+    return np.array([[s[time] for s in sources], [_BANDS.get(s[band], -1) for s in sources], [none_nan(s[flux]) for s in sources],
+                     [none_nan(s[err]) for s in sources], [detected] * len(sources)], np.float64).T.reshape(-1, 5)
+
+def unique_visits(rows:np.ndarray, # (n, 5) in the order of `ROW_FIELDS`
+                 ) -> np.ndarray:
+    "`rows` sorted by time and band, one row per visit (the same time and band): a detection before a forced measurement."
+    rows = rows[np.lexsort((-rows[:, 4], rows[:, 1], rows[:, 0]))]
+    first = np.r_[True, (np.diff(rows[:, 0]) != 0) | (np.diff(rows[:, 1]) != 0)]
+    return rows[first]
+
+def alert_rows(alert:dict,
+               forced_detection_snr:float|None=5., # forced photometry at or above this absolute S/N counts as detected (None: never)
+              ) -> tuple[int, np.ndarray]: # object id, (n, 5) rows in the order of `ROW_FIELDS`, flux in FLUXCAL
+    "The alert's object and its rows, as arrays: its detections, new and earlier, and its forced photometry, one row per visit."
     names, name = _SCHEMA_FIELDS[alert_kind(alert)], alert_id(alert)
     object_id = alert_object_id(alert)
     detections = _rows([alert['diaSource'], *(alert.get('prvDiaSources') or [])], names, 1.)
     forced = _rows(alert.get('prvDiaForcedSources') or [], names, 0.)
     if forced_detection_snr is not None: forced[:, 4] = np.abs(forced[:, 2] / forced[:, 3]) >= forced_detection_snr
-    seen = {(t, b) for t, b in detections[:, :2]}
-    rows = np.concatenate([detections, forced[[(t, b) not in seen for t, b in forced[:, :2]]]])
+    rows = np.concatenate([detections, forced])
     if (rows[:, 1] < 0).any():
         bands = sorted({str(s[names[1]]) for s in [alert['diaSource'], *(alert.get('prvDiaSources') or []), *(alert.get('prvDiaForcedSources') or [])]
                         if s[names[1]] not in _BANDS})
         raise AlertError(f"alert {name}: unknown band(s) {bands}: expected one of {list(LSST_FILTERS)}")
     bad = ~np.isfinite(rows[:, 2:4]).all(axis=1) | (rows[:, 3] <= 0)
     if bad.any(): raise AlertError(f"alert {name}: {int(bad.sum())} source(s) with a NaN or missing flux or a non-positive error")
-    rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
-    return pd.DataFrame({'object_id': np.full(len(rows), object_id, np.int64), 'mjd': rows[:, 0], 'passband': rows[:, 1].astype(np.int64),
-                         'flux': convert_flux(rows[:, 2], names[4]), 'flux_err': convert_flux(rows[:, 3], names[4]),
-                         'detected': rows[:, 4].astype(np.int64)})[list(OBSERVATION_COLUMNS)]
+    rows[:, 2:4] = convert_flux(rows[:, 2:4], names[4])
+    return object_id, unique_visits(rows)
+
+def rows_frame(object_ids:np.ndarray, # (n,) the object of each row
+               rows:np.ndarray, # (n, 5) in the order of `ROW_FIELDS`
+              ) -> pd.DataFrame: # OBSERVATION_COLUMNS
+    "Row arrays as the library's observation rows."
+    return pd.DataFrame({'object_id': np.asarray(object_ids, np.int64), 'mjd': rows[:, 0], 'passband': rows[:, 1].astype(np.int64),
+                         'flux': rows[:, 2], 'flux_err': rows[:, 3], 'detected': rows[:, 4].astype(np.int64)})
+
+def alert_observations(alert:dict,
+                       forced_detection_snr:float|None=5., # forced photometry at or above this absolute S/N counts as detected (None: never)
+                      ) -> pd.DataFrame: # OBSERVATION_COLUMNS, flux in FLUXCAL, sorted by time
+    "The observation rows of the alert's object: its detections, new and earlier, and its forced photometry, one row per visit."
+    object_id, rows = alert_rows(alert, forced_detection_snr)
+    return rows_frame(np.full(len(rows), object_id), rows)
 
 _METADATA_FIELDS = {'hostgal_photoz': 'hostgal_zphot', 'hostgal_photoz_err': 'hostgal_zphot_err', 'mwebv': 'mwebv'}
 

@@ -12,7 +12,8 @@ import fastavro
 from fastcore.script import call_parse, Param, store_true
 from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import library_version
-from .alerts import AlertError, alert_id, alert_metadata, alert_object_id, alert_observations, read_alerts, _SCHEMA_FIELDS, alert_kind
+from .alerts import (AlertError, alert_id, alert_kind, alert_metadata, alert_object_id, alert_rows, read_alerts,
+                                   rows_frame, unique_visits, _SCHEMA_FIELDS)
 from .prepare import FEATURE_NAMES
 from .bundles import TrainedClassifier, load_classifier
 
@@ -29,18 +30,16 @@ class ObjectHistories:
 
     def __len__(self): return len(self.rows)
 
-    def update(self, rows:pd.DataFrame, # one object's rows from one alert (`alerts.alert_observations`)
+    def update(self, object_id:int,
+               rows:np.ndarray, # its rows from one alert (`alerts.alert_rows`: columns of `alerts.ROW_FIELDS`)
                now:float, # the alert's time (MJD): no row after it is returned
-              ) -> pd.DataFrame:
+              ) -> np.ndarray:
         "The object's rows known at `now`: those seen before and `rows`, each visit once, sorted by time."
-        object_id = int(rows.object_id.iloc[0])
         seen = self.rows.pop(object_id, None)
-        merged = rows if seen is None else pd.concat([seen, rows], ignore_index=True)
-        merged = (merged.sort_values(['mjd', 'passband', 'detected'], ascending=[True, True, False], kind='stable')
-                  .drop_duplicates(['mjd', 'passband']).reset_index(drop=True))
+        merged = rows if seen is None else unique_visits(np.concatenate([seen, rows]))
         self.rows[object_id] = merged
         while len(self.rows) > self.max_objects: self.rows.popitem(last=False)
-        return merged[merged.mjd <= now]
+        return merged[:np.searchsorted(merged[:, 0], now, side='right')]
 
 # %% ../nbs/93_stream.ipynb #99233ef4
 OUTPUT_FORMATS = ('csv', 'parquet', 'avro')
@@ -78,7 +77,8 @@ def _write_part(rows:pd.DataFrame, path:Path, output_format:str, classifier_name
 
 def _batch_rows(batch:list, classifier:TrainedClassifier, classifier_name:str) -> pd.DataFrame:
     "The output rows of a batch of `(alert, rows known, metadata, received_ms)`: each alert classified as one object."
-    observations = pd.concat([rows.assign(object_id=i) for i, (_, rows, _, _) in enumerate(batch)], ignore_index=True)
+    known = [rows for _, rows, _, _ in batch]
+    observations = rows_frame(np.repeat(np.arange(len(batch)), [len(r) for r in known]), np.concatenate(known))
     metadata = pd.DataFrame([meta for _, _, meta, _ in batch]).drop(columns='object_id').set_index(pd.RangeIndex(len(batch), name='object_id'))
     probs = classifier.probabilities(observations, metadata)
     alerts = [a for a, _, _, _ in batch]
@@ -121,9 +121,8 @@ def classify_alerts(source, # a file or directory of alerts, or an iterator of m
     def known(alert, replay:bool):
         "The alert's rows and metadata as known at its arrival, its history remembered; an `AlertError` if unusable."
         if isinstance(alert, AlertError): raise alert
-        rows = alert_observations(alert, forced_detection_snr)
-        now = alert['diaSource'][_SCHEMA_FIELDS[alert_kind(alert)][0]]
-        merged = histories.update(rows, now)
+        object_id, rows = alert_rows(alert, forced_detection_snr)
+        merged = histories.update(object_id, rows, alert['diaSource'][_SCHEMA_FIELDS[alert_kind(alert)][0]])
         if replay: return None
         meta = {**alert_metadata(alert), **(metadata_fill or {})}
         missing = [c for c in needed if not np.isfinite(meta.get(c, np.nan))]
