@@ -21,18 +21,17 @@ figures to the same name with `.json` (read by the docs page `93_stream`).
     python benchmarks/bench_alerts.py [--n_objects 800] [--visit 10000] [--n_single 200] [--out benchmarks/results/bench_alerts.txt]
 """
 import argparse, json, os, resource, shlex, sys, tempfile, time
-from datetime import datetime, timezone
 from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import pandas as pd
 from lc_transformer.alerts import ALERT_KINDS, alert_schema, encode_alert, simulated_alerts
-from lc_transformer.benchmark import machine
 from lc_transformer.bundles import load_classifier
 from lc_transformer.data import OBSERVATION_COLUMNS
 from lc_transformer.metrics import classification_scores, markdown_table
 from lc_transformer.simulate import simulate_plasticc
 from lc_transformer.stream import classify_alerts, read_classifications
+from result_file import measured_machine, write_result
 
 def timed_batches(messages, classifier, batch_size, fill, workdir) -> list:
     "Seconds of each batch of `batch_size` messages, each batch a run of its own (read, classify, write its part)."
@@ -68,8 +67,7 @@ def main():
     parser.add_argument('--seed', type=int, default=21)
     parser.add_argument('--out', default='benchmarks/results/bench_alerts.txt')
     args = parser.parse_args()
-    this_machine = machine()
-    print(f"machine: {this_machine}; load average {os.getloadavg()}", flush=True)
+    this_machine = measured_machine()
     classifier = load_classifier(args.bundle)
     lcs, meta = simulate_plasticc(args.n_objects, 'test', seed=args.seed, first_object_id=5_000_000)
     observations, metadata = lcs[list(OBSERVATION_COLUMNS)], meta.set_index('object_id')
@@ -111,14 +109,9 @@ def main():
         print(rows[-1], flush=True)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     table = markdown_table(pd.DataFrame(rows).set_index('alerts'))
-    header = (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {this_machine['cores']} cores, {this_machine['cpu_model']}, "
-              f"fp32 matmul peak {this_machine['matmul_peak_gflops']} GFLOP/s; load average at the end {os.getloadavg()}\n"
-              f"bundle {args.bundle}; {args.n_objects} simulated test objects (seed {args.seed}); peak memory of the process "
-              f"{peak_mib:,.0f} MiB; command: python {shlex.join(sys.argv)}\n\n")
-    print('\n' + header + table)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(header + table + '\n')
+    created = write_result(args.out, this_machine, f"bundle {args.bundle}; {args.n_objects} simulated test objects (seed {args.seed}); "
+                           f"peak memory of the process {peak_mib:,.0f} MiB", table)
     Path(args.out).with_suffix('.json').write_text(json.dumps(dict(machine=this_machine, peak_mib=peak_mib, command=shlex.join(sys.argv),
-                                                                   created=f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", alerts=figures), indent=1))
+                                                                   created=created, alerts=figures), indent=1))
 
 if __name__ == '__main__': main()

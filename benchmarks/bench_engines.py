@@ -12,18 +12,16 @@ machine and on what else runs on it. The markdown table is printed and written t
     python benchmarks/bench_engines.py [--bundle builtin:plasticc-sim-tokens] [--n_test 8192] [--n_single 300]
                                        [--batches 1 256 4096] [--repeats 3] [--out benchmarks/results/bench_engines.txt]
 """
-import argparse, os, shlex, sys, time
-from datetime import datetime, timezone
-from pathlib import Path
+import argparse, os, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import pandas as pd
-from lc_transformer.benchmark import machine
 from lc_transformer.bundles import ENGINES, load_classifier
 from lc_transformer.metrics import markdown_table
 from lc_transformer.prepare import tokens_from_observations
 from lc_transformer.simulate import simulate_plasticc
 from lc_transformer.token_transformer import token_probabilities
+from result_file import measured_machine, write_result
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -35,8 +33,7 @@ def main():
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--out', default='benchmarks/results/bench_engines.txt')
     args = parser.parse_args()
-    this_machine = machine()
-    print(f"machine: {this_machine}; load average {os.getloadavg()}", flush=True)
+    this_machine = measured_machine()
     classifiers = {engine: load_classifier(args.bundle, engine) for engine in ENGINES}
     if classifiers['keras'].tokens is None: raise SystemExit(f"{args.bundle} is not a token model: this benchmark times token models")
     spec = classifiers['keras'].tokens
@@ -63,12 +60,6 @@ def main():
                      'onnxruntime LC/s': f"{rate['onnxruntime']:,.0f}", 'onnxruntime / keras': f"{rate['onnxruntime'] / rate['keras']:.2f}",
                      'largest difference': f"{difference:.1e}"})
     table = markdown_table(pd.DataFrame(rows).set_index('objects per call'))
-    header = (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {this_machine['cores']} cores, {this_machine['cpu_model']}, "
-              f"fp32 matmul peak {this_machine['matmul_peak_gflops']} GFLOP/s; load average at the end {os.getloadavg()}\n"
-              f"bundle {args.bundle}; median of {args.repeats} alternating rounds; "
-              f"command: python {shlex.join(sys.argv)}\n\n")
-    print('\n' + header + table)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(header + table + '\n')
+    write_result(args.out, this_machine, f"bundle {args.bundle}; median of {args.repeats} alternating rounds", table)
 
 if __name__ == '__main__': main()

@@ -15,7 +15,7 @@ from .data import LSST_FILTERS, OBSERVATION_COLUMNS
 # %% auto #0
 __all__ = ['NJY_ZERO_POINT', 'FLUXCAL_ZERO_POINT', 'RUBIN_HEADER', 'ELASTICC_SCHEMA', 'ALERT_FILE_SUFFIXES', 'ROW_FIELDS',
            'ALERT_KINDS', 'convert_flux', 'rubin_schema', 'AlertError', 'decode_alert', 'encode_alert', 'read_alerts',
-           'alert_kind', 'alert_id', 'alert_object_id', 'unique_visits', 'alert_rows', 'rows_frame',
+           'alert_kind', 'alert_id', 'alert_time', 'alert_object_id', 'unique_visits', 'alert_rows', 'rows_frame',
            'alert_observations', 'alert_metadata', 'alert_schema', 'simulated_alerts', 'write_alert_files']
 
 # %% ../nbs/38_alerts.ipynb #c88922be
@@ -138,6 +138,10 @@ def alert_kind(alert:dict) -> str:
 def alert_id(alert:dict):
     "The alert's id: ELAsTiCC's `alertId`, or Rubin's `diaSourceId` (one alert per new detection)."
     return alert.get('alertId', alert.get('diaSourceId'))
+
+def alert_time(alert:dict) -> float:
+    "The time (MJD) of the alert's new detection."
+    return alert['diaSource'][_SCHEMA_FIELDS[alert_kind(alert)][0]]
 
 def alert_object_id(alert:dict) -> int:
     "The alert's object: its diaSource's `diaObjectId`, or its diaObject's."

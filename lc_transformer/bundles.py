@@ -396,8 +396,7 @@ class OnnxModel:
     def predict(self, x:dict, batch_size:int=1024, verbose=0) -> np.ndarray:
         "The model's output for `x`, `batch_size` objects at a time."
         n = len(x[self.inputs[0].name])
-        return np.concatenate([self.predict_on_batch({k: v[i:i + batch_size] for k, v in x.items()}) for i in range(0, n, batch_size)]
-                              or [np.zeros((0, *self.session.get_outputs()[0].shape[1:-1], self.n_classes), np.float32)])
+        return np.concatenate([self.predict_on_batch({k: v[i:i + batch_size] for k, v in x.items()}) for i in range(0, n, batch_size)])
 
 def _token_signature(model) -> list:
     "The named input tensors of a token model, for its export (a functional model's come from its `keras.Input`s)."
@@ -428,16 +427,13 @@ def _example_inputs(model:OnnxModel, n_filters:int, seed:int=0, batch:int=16, st
         else: x[t.name] = rng.normal(size=shape).astype(np.float32)
     return x
 
-def _named_output(exported:bytes, name:str) -> bytes:
-    "The ONNX model `exported` with its output renamed `name` (the converter names it after a graph node)."
-    import onnx
-    graph_model = onnx.load_from_string(exported)
+def _name_output(graph_model, name:str):
+    "Rename the output of the ONNX model `graph_model` `name` (the converter names it after a graph node)."
     old = graph_model.graph.output[0].name
     for node in graph_model.graph.node:
         node.input[:] = [name if n == old else n for n in node.input]
         node.output[:] = [name if n == old else n for n in node.output]
     graph_model.graph.output[0].name = name
-    return graph_model.SerializeToString()
 
 def _tensor_record(t, names) -> dict:
     "An ONNX tensor as the manifest records it: dynamic dimensions named `names[i]`."
@@ -460,7 +456,9 @@ def export_onnx(path, # a classifier bundle (the built-in models ship with their
         warnings.simplefilter('ignore', FutureWarning)          # the converter's NumPy 2 shims
         logging.getLogger('tf2onnx').setLevel(logging.ERROR)
         model.export(Path(tmp)/ONNX_FILE, format='onnx', input_signature=signature, verbose=False)
-        exported = _named_output((Path(tmp)/ONNX_FILE).read_bytes(), 'probabilities')
+        graph_model = onnx.load(str(Path(tmp)/ONNX_FILE))
+    _name_output(graph_model, 'probabilities')
+    exported = graph_model.SerializeToString()
     onnx_model = OnnxModel(exported)
     x = _example_inputs(onnx_model, len(manifest['inputs']['filters']))
     difference = float(np.abs(onnx_model.predict_on_batch(x) - np.asarray(model.predict_on_batch(x))).max())
@@ -470,7 +468,7 @@ def export_onnx(path, # a classifier bundle (the built-in models ship with their
     (path/ONNX_FILE).write_bytes(exported)
     dynamic = ('batch', 'length') if classifier.tokens is not None else ('batch', 'steps')
     manifest.pop('files')
-    manifest['onnx'] = dict(opset=max(o.version for o in onnx.load_from_string(exported).opset_import if o.domain in ('', 'ai.onnx')),
+    manifest['onnx'] = dict(opset=max(o.version for o in graph_model.opset_import if o.domain in ('', 'ai.onnx')),
                             inputs=[_tensor_record(t, dynamic) for t in onnx_model.session.get_inputs()],
                             outputs=[_tensor_record(t, dynamic) for t in onnx_model.session.get_outputs()],
                             max_difference=difference)

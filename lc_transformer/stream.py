@@ -12,8 +12,8 @@ import fastavro
 from fastcore.script import call_parse, Param, store_true
 from .cli import command_line_tool, progress, report_outputs, verbose_help
 from .data import library_version
-from .alerts import (AlertError, alert_id, alert_kind, alert_metadata, alert_object_id, alert_rows, read_alerts,
-                                   rows_frame, unique_visits, _SCHEMA_FIELDS)
+from .alerts import (AlertError, alert_id, alert_metadata, alert_object_id, alert_rows, read_alerts,
+                                   alert_time, rows_frame, unique_visits)
 from .prepare import FEATURE_NAMES
 from .bundles import TrainedClassifier, load_classifier
 
@@ -66,9 +66,9 @@ def _write_part(rows:pd.DataFrame, path:Path, output_format:str, classifier_name
     elif output_format == 'parquet': rows.to_parquet(partial, index=False)
     else:
         codes = [int(c.removeprefix('class_')) for c in rows.columns if c.startswith('class_')]
-        probs = rows[[f'class_{c}' for c in codes]].to_numpy()
+        probs, version = rows[[f'class_{c}' for c in codes]].to_numpy(), library_version()
         records = [dict(alertId=int(r.alert_id), diaSourceId=int(r.dia_source_id), elasticcPublishTimestamp=int(r.received_ms),
-                        brokerIngestTimestamp=int(r.received_ms), brokerName='lc_transformer', brokerVersion=library_version(),
+                        brokerIngestTimestamp=int(r.received_ms), brokerName='lc_transformer', brokerVersion=version,
                         classifierName=classifier_name, classifierParams='',
                         classifications=[dict(classId=c, probability=float(p)) for c, p in zip(codes, probs[i])])
                    for i, r in enumerate(rows.itertuples())]
@@ -82,9 +82,8 @@ def _batch_rows(batch:list, classifier:TrainedClassifier, classifier_name:str) -
     metadata = pd.DataFrame([meta for _, _, meta, _ in batch]).drop(columns='object_id').set_index(pd.RangeIndex(len(batch), name='object_id'))
     probs = classifier.probabilities(observations, metadata)
     alerts = [a for a, _, _, _ in batch]
-    time_field = _SCHEMA_FIELDS[alert_kind(alerts[0])][0]
     head = pd.DataFrame({'alert_id': [alert_id(a) for a in alerts], 'dia_source_id': [a['diaSource']['diaSourceId'] for a in alerts],
-                         'object_id': [alert_object_id(a) for a in alerts], 'mjd': [a['diaSource'][time_field] for a in alerts]})
+                         'object_id': [alert_object_id(a) for a in alerts], 'mjd': [alert_time(a) for a in alerts]})
     tail = pd.DataFrame({'classifier': classifier_name, 'library_version': library_version(),
                          'received_ms': [r for _, _, _, r in batch], 'classified_ms': _milliseconds()}, index=head.index)
     return pd.concat([head, probs.reset_index(drop=True), tail], axis=1)
@@ -122,7 +121,7 @@ def classify_alerts(source, # a file or directory of alerts, or an iterator of m
         "The alert's rows and metadata as known at its arrival, its history remembered; an `AlertError` if unusable."
         if isinstance(alert, AlertError): raise alert
         object_id, rows = alert_rows(alert, forced_detection_snr)
-        merged = histories.update(object_id, rows, alert['diaSource'][_SCHEMA_FIELDS[alert_kind(alert)][0]])
+        merged = histories.update(object_id, rows, alert_time(alert))
         if replay: return None
         meta = {**alert_metadata(alert), **(metadata_fill or {})}
         missing = [c for c in needed if not np.isfinite(meta.get(c, np.nan))]
