@@ -243,7 +243,7 @@ def simulated_alerts(observations:pd.DataFrame, # OBSERVATION_COLUMNS, flux in F
     "One alert per detection of `observations`, in time order across objects, with the object's history and its diaObject."
     types, (time, band, flux, err, zero_point) = _record_types(alert_schema(kind)), _SCHEMA_FIELDS[kind]
     rows = observations.sort_values(['object_id', 'mjd', 'passband'], kind='stable').reset_index(drop=True)
-    source_ids = rows.index.to_numpy()
+    source_ids = rows.index.to_numpy() + 1       # from 1: an ELAsTiCC message of alertId 0 opens with Rubin's header byte
     fluxes, errors = convert_flux(rows.flux, FLUXCAL_ZERO_POINT, zero_point), convert_flux(rows.flux_err, FLUXCAL_ZERO_POINT, zero_point)
     band_names = np.array(LSST_FILTERS if kind == 'rubin' else tuple('ugrizY'))[rows.passband.to_numpy()]
     object_ids, mjd, detected = rows.object_id.to_numpy(), rows.mjd.to_numpy(), rows.detected.to_numpy().astype(bool)
