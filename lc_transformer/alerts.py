@@ -13,10 +13,11 @@ import fastavro
 from .data import LSST_FILTERS, OBSERVATION_COLUMNS
 
 # %% auto #0
-__all__ = ['NJY_ZERO_POINT', 'FLUXCAL_ZERO_POINT', 'RUBIN_HEADER', 'ELASTICC_SCHEMA', 'ALERT_FILE_SUFFIXES', 'ROW_FIELDS',
-           'ALERT_KINDS', 'convert_flux', 'rubin_schema', 'AlertError', 'decode_alert', 'encode_alert', 'read_alerts',
-           'alert_kind', 'alert_id', 'alert_time', 'alert_object_id', 'unique_visits', 'alert_rows', 'rows_frame',
-           'alert_observations', 'alert_metadata', 'alert_schema', 'simulated_alerts', 'write_alert_files']
+__all__ = ['NJY_ZERO_POINT', 'FLUXCAL_ZERO_POINT', 'RUBIN_HEADER', 'ELASTICC_SCHEMA', 'ALERT_FILE_SUFFIXES', 'READ_FIELDS',
+           'ROW_FIELDS', 'ALERT_KINDS', 'convert_flux', 'rubin_schema', 'AlertError', 'decode_alert', 'encode_alert',
+           'read_alerts', 'alert_kind', 'alert_id', 'alert_time', 'alert_object_id', 'unique_visits', 'alert_rows',
+           'rows_frame', 'alert_observations', 'alert_metadata', 'alert_schema', 'simulated_alerts',
+           'write_alert_files']
 
 # %% ../nbs/38_alerts.ipynb #c88922be
 NJY_ZERO_POINT = 31.4
@@ -74,12 +75,39 @@ ALERT_FILE_SUFFIXES = ('.avro', '.avro.gz')
 class AlertError(ValueError):
     "An alert that cannot be read or used: the message names the alert (or its position) and what is wrong."
 
-def decode_alert(message:bytes) -> dict:
+_SOURCE_FIELDS = ('diaSourceId', 'diaObjectId', 'midpointMjdTai', 'midPointTai', 'band', 'filterName', 'psfFlux', 'psFlux', 'psfFluxErr', 'psFluxErr')
+READ_FIELDS = {'alert': ('alertId', 'diaSourceId', 'diaSource', 'prvDiaSources', 'prvDiaForcedSources', 'diaObject'),
+               'diaSource': _SOURCE_FIELDS, 'diaForcedSource': _SOURCE_FIELDS,
+               'diaObject': ('diaObjectId', 'mwebv', 'hostgal_zphot', 'hostgal_zphot_err')}
+"The fields of each record of an alert (Rubin's or ELAsTiCC's) that the library reads: `only_read=True` skips the rest."
+
+def _projected(schema:dict) -> dict:
+    "`schema` with only the `READ_FIELDS` of its records: a reader schema that fastavro resolves against it."
+    def keep(t):
+        if isinstance(t, list): return [keep(u) for u in t]
+        if isinstance(t, dict) and t.get('type') == 'array': return {**t, 'items': keep(t['items'])}
+        if not (isinstance(t, dict) and t.get('type') == 'record'): return t
+        wanted = READ_FIELDS.get(t['name'].rsplit('.', 1)[-1])
+        return {**{k: v for k, v in t.items() if not k.startswith('__')},
+                'fields': [{**f, 'type': keep(f['type'])} for f in t['fields'] if wanted is None or f['name'] in wanted]}
+    return fastavro.parse_schema(keep(schema))
+
+@functools.cache
+def _reader_schema(name:str) -> dict:
+    "The `_projected` reader schema of the alert schema called `name` (Rubin's of any version, or ELAsTiCC's)."
+    if name == ELASTICC_SCHEMA['name']: return _projected(ELASTICC_SCHEMA)
+    major, minor = (int(v) for v in name.split('.')[1][1:].split('_'))
+    return _projected(rubin_schema((major, minor)))
+
+def decode_alert(message:bytes,
+                 only_read:bool=False, # only the `READ_FIELDS` (about a third faster on Rubin's alerts)
+                ) -> dict:
     "One alert from a message: Rubin's (a 5-byte header naming its schema version), or else ELAsTiCC's schemaless record."
+    schema, body = ELASTICC_SCHEMA, io.BytesIO(message)
     if len(message) > RUBIN_HEADER.size and message[0] == 0:
         _, schema_id = RUBIN_HEADER.unpack_from(message)
-        return fastavro.schemaless_reader(io.BytesIO(message[RUBIN_HEADER.size:]), rubin_schema(tuple(divmod(schema_id, 100))))
-    return fastavro.schemaless_reader(io.BytesIO(message), ELASTICC_SCHEMA)
+        schema, body = rubin_schema(tuple(divmod(schema_id, 100))), io.BytesIO(message[RUBIN_HEADER.size:])
+    return fastavro.schemaless_reader(body, schema, _reader_schema(schema['name']) if only_read else None)
 
 def encode_alert(alert:dict, schema:dict) -> bytes:
     "The message of `alert` written with `schema`: Rubin's with its header, ELAsTiCC's without."
@@ -96,10 +124,14 @@ def _alert_files(path:Path) -> list:
     if path.exists(): return [path]
     raise FileNotFoundError(f"no alerts at {path}: expected an Avro file of alerts (.avro or .avro.gz) or a directory of them")
 
-def _file_alerts(path:Path) -> Iterator:
+def _file_alerts(path:Path, only_read:bool) -> Iterator:
     opener = gzip.open if path.name.endswith('.gz') else open
     with opener(path, 'rb') as f:
-        try: records = fastavro.reader(f)
+        try:
+            records = fastavro.reader(f)
+            if only_read:
+                f.seek(0)
+                records = fastavro.reader(f, _projected(records.writer_schema))
         except Exception as error:
             yield f"{path}", AlertError(f"{path}: not an Avro container file of alerts ({type(error).__name__}: {error})"); return
         index = 0
@@ -113,13 +145,14 @@ def _file_alerts(path:Path) -> Iterator:
             index += 1
 
 def read_alerts(source, # a file or directory of Avro alert files, or an iterator of message bytes
+                only_read:bool=False, # only the `READ_FIELDS` of each alert
                ) -> Iterator[tuple[str, dict|AlertError]]: # (position, alert or the reason it could not be read)
     "Every alert of `source`, in order, with its position; an unreadable record gives an `AlertError` and the stream goes on."
     if isinstance(source, (str, Path)):
-        for path in _alert_files(Path(source)): yield from _file_alerts(path)
+        for path in _alert_files(Path(source)): yield from _file_alerts(path, only_read)
         return
     for index, message in enumerate(source):
-        try: yield str(index), decode_alert(message)
+        try: yield str(index), decode_alert(message, only_read)
         except Exception as error: yield str(index), AlertError(f"message {index}: not an alert of a known schema ({type(error).__name__}: {error})")
 
 # %% ../nbs/38_alerts.ipynb #5bf8355e

@@ -5,7 +5,7 @@
 # %% ../nbs/28_bundles.ipynb #c21635a1
 from __future__ import annotations
 import hashlib, importlib.resources, inspect, json, logging, tempfile, warnings
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -59,11 +59,15 @@ def input_specification(data, # the training data: `Tokens`, or `LightCurves`
     "What the model reads, in words a user can check against their own data: kind, filters, flux units, metadata columns and the window or grid."
     spec = dict(filters=list(data.filters), flux_units=FLUX_UNITS)
     if tokens is not None:
-        return dict(kind='tokens', **spec, metadata_columns=list(data.metadata_names),
+        return dict(kind='tokens', **spec, **_metadata_specification(data.metadata, data.metadata_names),
                     window=None if tokens.window is None else list(tokens.window), max_tokens=tokens.max_tokens)
     if grid is None: return dict(kind='light curves', **spec)           # e.g. the Bazin test data: no raw observations
-    return dict(kind='grid', **spec, metadata_columns=list(data.feature_names) if data.features is not None else [],
-                grid=grid.to_dict())
+    return dict(kind='grid', **spec, **_metadata_specification(data.features, data.feature_names), grid=grid.to_dict())
+
+def _metadata_specification(values:np.ndarray|None, names:tuple) -> dict:
+    "The metadata columns a model reads, and each column's median over its training objects."
+    if values is None: return dict(metadata_columns=[], metadata_medians={})
+    return dict(metadata_columns=list(names), metadata_medians={n: float(np.median(values[:, i])) for i, n in enumerate(names)})
 
 # %% ../nbs/28_bundles.ipynb #7fbbf1b2
 @dataclass
@@ -78,6 +82,7 @@ class TrainedClassifier:
     tokens: TokenData|None = None     # the token model: window and longest sequence of its tokens
     n_validation: int = 0             # validation objects the calibration was fitted on
     engine: str = 'keras'             # what runs `model` (`ENGINES`)
+    metadata_medians: dict = field(default_factory=dict)    # each metadata column's median over the training objects
 
     def __repr__(self):
         inputs = (f"grid {self.grid.start:g} to {self.grid.start + self.grid.step * self.grid.n_steps:g} days in steps of "
@@ -186,6 +191,10 @@ def _inputs_in_words(inputs:dict) -> str:
               f"for the filters {filters} in that order; `flux` and `flux_err` in {inputs['flux_units']}.\n")
     meta = inputs.get('metadata_columns') or []
     if meta: common += f"- Metadata per object, in this order: {', '.join(f'`{m}`' for m in meta)}.\n"
+    if inputs.get('metadata_medians'):
+        common += ("- Where a source has no value of a column (Rubin's alerts carry no host redshift), the alert stream gives the "
+                   "model the column's median over the training objects: " +
+                   ', '.join(f"`{m}` {v:.4g}" for m, v in inputs['metadata_medians'].items()) + ".\n")
     if inputs['kind'] == 'tokens':
         window = 'every observation' if inputs['window'] is None else f"observations from day {inputs['window'][0]:g} to {inputs['window'][1]:g} after the trigger (the first detection)"
         return (common + f"- The model reads {window}, at most {inputs['max_tokens']} of them (longer light curves: merged by night, "
@@ -358,7 +367,7 @@ def load_classifier(path, # a classifier bundle: the output directory of lc_trai
     if inputs['kind'] == 'tokens': spec = dict(tokens=TokenData(window=inputs['window'], max_tokens=inputs['max_tokens']))
     else: spec = dict(grid=GridConfig(**inputs['grid']))
     return TrainedClassifier(model, manifest['kind'], codes, calibration, np.asarray(manifest['prior']),
-                             n_validation=manifest['n_validation'], engine=engine, **spec)
+                             n_validation=manifest['n_validation'], engine=engine, metadata_medians=inputs.get('metadata_medians', {}), **spec)
 
 # %% ../nbs/28_bundles.ipynb #e4784456
 EXPORT_FORMATS = ('onnx',)
