@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import keras
 from lc_transformer.benchmark import BenchmarkConfig, machine
+from lc_transformer.distribute import bfloat16_is_fast
 from lc_transformer.observations import ObservationSet
 from lc_transformer.sources import light_curves_of
 from lc_transformer.data import PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, split_by_object
@@ -103,8 +104,10 @@ def main():
 
     info = machine()
     load_start = os.getloadavg()
-    machine_line = (f"{info['cores']} CPU cores, fp32 matmul peak {info['matmul_peak_gflops']:.0f} GFLOP/s (numpy 2048x2048), "
-                    f"{info['processor']}, {info['platform']}; backend {keras.backend.backend()}")
+    isa = os.environ.get('ONEDNN_MAX_CPU_ISA')
+    machine_line = (f"{info['cores']} CPU cores, {info['cpu_model']}, bfloat16 {'native' if bfloat16_is_fast() else 'not native'}, "
+                    f"fp32 matmul peak {info['matmul_peak_gflops']:.0f} GFLOP/s (numpy 2048x2048), {info['processor']}, {info['platform']}; "
+                    f"backend {keras.backend.backend()}" + (f"; oneDNN limited to {isa} (ONEDNN_MAX_CPU_ISA)" if isa else ''))
     print(f"machine: {machine_line}; load average at start {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}", flush=True)
 
     seconds, (train_obs, train_meta) = timed(lambda: simulate_plasticc(args.n_train, 'train', seed=0))
@@ -230,7 +233,9 @@ def main():
         f"Making the tokens alone: {n_test / inputs_best['tokens']:,.0f} LC/s; batching and padding ready tokens alone "
         f"(`TokenBatches`, batch {args.batches[0]}): {n_test / inputs_best['padding']:,.0f} LC/s"
         + (f"; the grid alone: {n_test / inputs_best['grid']:,.0f} LC/s." if args.grid else "."),
-        "XLA over no XLA, best batch each: " + ', '.join(f"{n} x{m['xla_gain']:.2f}" for n, m in models.items()) + '.']
+        "XLA over no XLA, best batch each: " + ', '.join(f"{n} x{m['xla_gain']:.2f}" for n, m in models.items()) + '.',
+        *(f"Model only, LC/s at each batch, {n}: " + ', '.join(f"{'XLA' if x else 'no XLA'} {b} {n_test / v['best']:,.0f}"
+                                                               for (x, b), v in m['variants'].items()) for n, m in models.items())]
     header = [f"# bench_tokens: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
               f"machine: {machine_line}",
               f"load average (1, 5, 15 min) at start {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}, "

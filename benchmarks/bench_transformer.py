@@ -12,7 +12,13 @@ median of the ratios of the rounds (ours over the original for rates, the origin
 time; each round pairs two neighbouring runs, so this one is the least disturbed by a machine whose speed drifts), and the machine's fp32 matmul peak at the
 start and the end. Ours runs as shipped: `build_autoencoder` with the default options (precision 'auto',
 skip_unobserved), `fit` on numpy arrays; reconstruction is `reconstruct` with its default batch against the original's
-one light curve at a time, and its largest difference from the naive loop is printed.
+one light curve at a time, and its largest difference from the naive loop is printed. The first line names the CPU,
+whether it multiplies bfloat16 natively and the precision that 'auto' trains in. `--emulate_fp32_machine` measures
+as on a CPU without AVX-512 (the other kind of machine here), with any mode: oneDNN's and XLA's kernels limited to
+AVX2 in every process (`AVX2_ONLY`), ours in float32.
+
+`--decoder_batches 16 32 64 128 256`: milliseconds per light curve of `reconstruct` at each batch size, after a
+pass that compiles every shape, in alternating rounds (what `transformer.RECONSTRUCTION_BATCH_SIZE` follows).
 
 `--options`: training light curves/s of every combination of precision, skip_unobserved and XLA in one process,
 in alternating rounds of 2 batches (median of the rounds, and ratio to float32 on every step without XLA).
@@ -31,7 +37,7 @@ def original_data(n):
     flux = rng.random((n, STEPS, N_FILTERS)).astype('float32'); flux[rng.random((n, STEPS, N_FILTERS)) < 0.9] = 0
     return flux, flux != 0
 
-def measure_ours(n):
+def measure_ours(n, precision='auto'):
     "Training, teacher-forced forward and reconstruction of ours, as shipped, on the original benchmark's data: a dict."
     import keras
     from lc_transformer.config import TrainConfig
@@ -40,7 +46,7 @@ def measure_ours(n):
     flux, mask = original_data(n)
     inputs, weight = autoencoder_inputs(flux, mask), mask.astype('float32')
     keras.utils.set_random_seed(0)
-    config = TrainConfig().with_options(**REFERENCE)
+    config = TrainConfig(precision=precision).with_options(**REFERENCE)
     model = build_autoencoder(config, N_FILTERS)
     warm = {k: v[:2 * BATCH] for k, v in inputs.items()}
     model.fit(warm, flux[:2 * BATCH], sample_weight=weight[:2 * BATCH], batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
@@ -50,7 +56,7 @@ def measure_ours(n):
     model.predict({k: v[:256] for k, v in inputs.items()}, batch_size=256, verbose=0)
     start = time.perf_counter(); model.predict(inputs, batch_size=256, verbose=0)
     forward = n / (time.perf_counter() - start)
-    reconstruct(model, flux[:8], mask[:8])                                         # traces the decoder once
+    reconstruct(model, flux, mask)                                                 # compiles the decoder for every shape
     start = time.perf_counter(); fast = reconstruct(model, flux, mask)
     per_curve = (time.perf_counter() - start) / n
     difference = float(np.abs(fast[:2] - reconstruct_naive(float32_copy(model), flux[:2], mask[:2])).max())
@@ -60,23 +66,35 @@ def measure_ours(n):
 ORIGINAL_LINES = {'training': r'original training: ([\d.]+) light curves/s', 'forward': r'original teacher-forced forward pass: ([\d.]+)',
                   'reconstruction_s': r'original reconstruction of one light curve \(autoregressive\): ([\d.]+) s'}
 
+AVX2_ONLY = {'ONEDNN_MAX_CPU_ISA': 'AVX2', 'XLA_FLAGS': '--xla_cpu_max_isa=AVX2'}
+"What `--emulate_fp32_machine` sets for every process: oneDNN's and XLA's kernels limited to AVX2, as on a CPU without AVX-512."
+
 def run_original(seed_directory, python, n):
     out = subprocess.run([python, os.path.join(seed_directory, 'bench_original.py'), str(n)], capture_output=True, text=True, check=True).stdout
     return {name: float(re.search(pattern, out).group(1)) for name, pattern in ORIGINAL_LINES.items()}
 
-def run_ours(n):
-    out = subprocess.run([sys.executable, __file__, '--measure_ours', str(n)], capture_output=True, text=True, check=True).stdout
+def run_ours(n, precision='auto'):
+    out = subprocess.run([sys.executable, __file__, '--measure_ours', str(n), '--precision', precision], capture_output=True, text=True,
+                         check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
-def side_by_side(seed_directory, python, rounds, n):
+def machine_line() -> str:
+    "The CPU: its cores and model, whether it multiplies bfloat16 natively, and what `precision='auto'` trains in."
+    from lc_transformer.benchmark import cpu_model
+    from lc_transformer.distribute import bfloat16_is_fast, resolve_precision
+    limited = f"; oneDNN's and XLA's kernels limited to {os.environ['ONEDNN_MAX_CPU_ISA']}" if 'ONEDNN_MAX_CPU_ISA' in os.environ else ''
+    return (f"{os.cpu_count()} CPU cores, {cpu_model()}, bfloat16 {'native' if bfloat16_is_fast() else 'not native'} "
+            f"(precision 'auto' trains in {resolve_precision('auto')}){limited}")
+
+def side_by_side(seed_directory, python, rounds, n, precision='auto'):
     from lc_transformer.benchmark import matmul_peak_gflops
     peak = matmul_peak_gflops()
-    print(f"{os.cpu_count()} CPU cores, fp32 matmul peak {peak:.0f} GFLOP/s (numpy 2048x2048) at the start; reference "
+    print(f"{machine_line()}, fp32 matmul peak {peak:.0f} GFLOP/s (numpy 2048x2048) at the start; reference "
           f"configuration {REFERENCE}, {STEPS} steps, batch {BATCH}; {n} light curves of the original benchmark's data", flush=True)
     runs = {'original': [], 'ours': []}
     for r in range(rounds):
         for who in (('original', 'ours') if r % 2 == 0 else ('ours', 'original')):
-            runs[who].append(run_original(seed_directory, python, n) if who == 'original' else run_ours(n))
+            runs[who].append(run_original(seed_directory, python, n) if who == 'original' else run_ours(n, precision))
             shown = runs[who][-1]
             print(f"round {r + 1}, {who:8}: training {shown['training']:6.1f} LC/s, teacher-forced forward {shown['forward']:6.1f} LC/s, "
                   f"reconstruction {shown['reconstruction_s'] * 1e3:9.2f} ms per light curve", flush=True)
@@ -104,7 +122,7 @@ def options_table(rounds):
     from lc_transformer.config import TrainConfig
     from lc_transformer.train import build_autoencoder
     from lc_transformer.transformer import autoencoder_inputs, forward_flops
-    print(f"{os.cpu_count()} CPU cores, fp32 matmul peak {matmul_peak_gflops():.0f} GFLOP/s (numpy 2048x2048); reference "
+    print(f"{machine_line()}, fp32 matmul peak {matmul_peak_gflops():.0f} GFLOP/s (numpy 2048x2048); reference "
           f"configuration, batch {BATCH}, bundled-style Bazin light curves (47% of steps observed)", flush=True)
     lcs = simulate_bazin(n_objects=4 * BATCH, n_days=STEPS - 1, seed=0)
     inputs = autoencoder_inputs(lcs.flux, lcs.mask)
@@ -130,6 +148,25 @@ def options_table(rounds):
         rate = BATCH / statistics.median(times)
         print(f"{precision:16} {str(skip):>15} {str(jit):>11} {rate:7.1f} {rate / base:5.2f}x {flops * rate / 1e9:20.0f}")
 
+def decoder_batches(batches, rounds, n, precision='auto'):
+    "Milliseconds per light curve of `reconstruct` at each batch size, after a compiling pass, in alternating rounds."
+    import keras
+    from lc_transformer.config import TrainConfig
+    from lc_transformer.train import build_autoencoder
+    from lc_transformer.transformer import autoencoder_inputs, reconstruct
+    flux, mask = original_data(n)
+    keras.utils.set_random_seed(0)
+    model = build_autoencoder(TrainConfig(precision=precision).with_options(**REFERENCE), N_FILTERS)
+    model.predict(autoencoder_inputs(flux[:2], mask[:2]), verbose=0)
+    for batch in batches: reconstruct(model, flux, mask, batch_size=batch)
+    seconds = {batch: [] for batch in batches}
+    for r in range(rounds):
+        for batch in (batches if r % 2 == 0 else batches[::-1]):
+            start = time.perf_counter(); reconstruct(model, flux, mask, batch_size=batch)
+            seconds[batch].append((time.perf_counter() - start) / n)
+    print(f"{machine_line()}; reference configuration, {n} light curves of the original benchmark's data, median of {rounds} rounds")
+    for batch, times in seconds.items(): print(f"batch {batch:5}: {1e3 * statistics.median(times):7.2f} ms per light curve")
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--original', help="directory of the original code's transformer.py and bench_original.py")
@@ -137,11 +174,21 @@ def main():
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--n', type=int, default=1024, help='light curves per measurement')
     parser.add_argument('--options', action='store_true', help='time every combination of the speed options')
+    parser.add_argument('--emulate_fp32_machine', action='store_true',
+                        help="measure as on a CPU without AVX-512: oneDNN and XLA limited to AVX2, ours in float32")
+    parser.add_argument('--decoder_batches', type=int, nargs='+', help="time `reconstruct` at these batch sizes")
+    parser.add_argument('--precision', default='auto', help=argparse.SUPPRESS)
     parser.add_argument('--measure_ours', type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure_ours: print(json.dumps(measure_ours(args.measure_ours)))
+    if args.emulate_fp32_machine:                      # before TensorFlow starts, here and in every process started from here
+        os.environ.update(AVX2_ONLY)
+        args.precision = 'float32'
+        print(f"emulating a CPU without AVX-512 on this one: {AVX2_ONLY} for every process, ours in float32 (what precision 'auto' "
+              "picks on such a CPU); the NumPy matmul peak is this CPU's", flush=True)
+    if args.measure_ours: print(json.dumps(measure_ours(args.measure_ours, args.precision)))
     elif args.options: options_table(args.rounds)
-    elif args.original: side_by_side(args.original, args.original_python, args.rounds, args.n)
+    elif args.decoder_batches: decoder_batches(args.decoder_batches, args.rounds, args.n, args.precision)
+    elif args.original: side_by_side(args.original, args.original_python, args.rounds, args.n, args.precision)
     else: parser.error('give --original DIRECTORY (side by side with the original code) or --options')
 
 if __name__ == '__main__': main()

@@ -17,10 +17,10 @@ from .metrics import kaggle_weighted_log_loss
 from .classifier_inputs import resolve_class_weights
 
 # %% auto #0
-__all__ = ['TOKEN_FEATURES', 'BUCKET_LENGTHS', 'PREDICTION_BUCKET_LENGTHS', 'cumulative_max', 'TokenFeatures', 'TimeEncoding',
-           'TokenEncoder', 'TabularEncoder', 'TokenClassifier', 'masked_flux_loss', 'TokenPretrainer', 'bucket_length',
-           'hide_tokens', 'TokenBatches', 'token_classifier', 'token_pretrainer', 'ValidationChallengeMetric',
-           'fit_token_model', 'token_probabilities', 'token_probabilities_until']
+__all__ = ['TOKEN_FEATURES', 'BUCKET_LENGTHS', 'PREDICTION_BUCKET_LENGTHS', 'PREDICTION_BATCH_SIZE', 'cumulative_max',
+           'TokenFeatures', 'TimeEncoding', 'TokenEncoder', 'TabularEncoder', 'TokenClassifier', 'masked_flux_loss',
+           'TokenPretrainer', 'bucket_length', 'hide_tokens', 'TokenBatches', 'token_classifier', 'token_pretrainer',
+           'ValidationChallengeMetric', 'fit_token_model', 'token_probabilities', 'token_probabilities_until']
 
 # %% ../nbs/12_token_transformer.ipynb #9c7e31fd
 def cumulative_max(x, # (batch, steps), non-negative
@@ -447,13 +447,16 @@ def _predicted_batches(model:TokenClassifier, tokens:Tokens, batch_size:int):
         x = tokens.padded(np.r_[positions, np.repeat(positions[-1:], (1 << (n - 1).bit_length()) - n)], length)
         yield positions, {k: v[:n] for k, v in x.items()}, np.asarray(model.predict_on_batch(x))[:n]
 
-def token_probabilities(model:TokenClassifier, tokens:Tokens, batch_size:int=2048) -> np.ndarray:
+PREDICTION_BATCH_SIZE = 1024
+"Objects per model call of the token models' predictions: the fastest of 512 to 4,096 for the default classifier on 2 CPU cores, with AVX-512 (41,379 light curves/s) and with AVX2 only (37,721), in `benchmarks/results/machines/bench_tokens_*.txt`."
+
+def token_probabilities(model:TokenClassifier, tokens:Tokens, batch_size:int=PREDICTION_BATCH_SIZE) -> np.ndarray:
     "Class probabilities `(n_objects, n_classes)` after each object's last token."
     out = np.empty((len(tokens), model.n_classes), np.float32)
     for positions, x, probs in _predicted_batches(model, tokens, batch_size): out[positions] = _last_token(probs, x['length'])
     return out
 
-def token_probabilities_until(model:TokenClassifier, tokens:Tokens, days, batch_size:int=2048) -> np.ndarray:
+def token_probabilities_until(model:TokenClassifier, tokens:Tokens, days, batch_size:int=PREDICTION_BATCH_SIZE) -> np.ndarray:
     "`(n_objects, n_days, n_classes)`: the probabilities with what was known `days` after each trigger (NaN: no token yet)."
     days = np.atleast_1d(np.asarray(days, np.float64))
     out = np.full((len(tokens), len(days), model.n_classes), np.nan, np.float32)
