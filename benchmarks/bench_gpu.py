@@ -17,7 +17,7 @@ CPU, its test).
   (`token_probabilities` at batch 4,096) after a compiling pass; FLOPs from XLA's cost analysis of every batch shape.
 - one benchmark seed: `run_benchmark` with the token model alone, one seed, on --bench_train/--bench_test simulated
   objects: wall time and scores.
-No assertions: timings depend on the machine. The lines are printed and written to --out.
+No assertions: timings depend on the machine. Each line is printed and added to --out as soon as it is measured.
 
     KERAS_BACKEND=jax python benchmarks/bench_gpu.py [--tiny] [--out benchmarks/results/bench_gpu.txt]
 """
@@ -41,9 +41,11 @@ from lc_transformer.train import build_autoencoder
 from lc_transformer.transformer import (RECONSTRUCTION_BATCH_SIZE, autoencoder_inputs, float32_copy, forward_flops, reconstruct,
                                          reconstruct_naive)
 
-LINES = []
+OUT = None
 def say(text=''):
-    print(text, flush=True); LINES.append(text)
+    "Print `text` and add it to the result file at once: a run stopped at its time limit keeps the parts it finished."
+    print(text, flush=True)
+    with open(OUT, 'a') as f: f.write(text + '\n')
 
 def matmul_peak_tflops(dtype, n:int, repeats:int=5) -> float:
     "The best rate of `repeats` products of two n x n matrices of `dtype` on the default device, TFLOP/s."
@@ -123,6 +125,10 @@ def main():
     parser.add_argument('--tiny', action='store_true', help='every part on tiny sizes (a CPU test)')
     parser.add_argument('--out', default='benchmarks/results/bench_gpu.txt')
     args = parser.parse_args()
+    global OUT
+    OUT = Path(args.out)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text('')
     device = jax.devices()[0]
     began = time.perf_counter()
     n_peak, n_lc, big_batch, n_test = (256, 16, 8, 200) if args.tiny else (8192 if device.platform == 'gpu' else 1024, 1024, 512, 20_000)
@@ -140,7 +146,5 @@ def main():
     if args.tiny: benchmark_part(120, 120, early_objects=20, early_days=(0, 10), truncated_copies=0, n_boot=20, **{'tokens.epochs': 1})
     else: benchmark_part(7848, 20_000, n_boot=100)
     say(f"total {time.perf_counter() - began:.0f} s")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text('\n'.join(LINES) + '\n')
 
 if __name__ == '__main__': main()
