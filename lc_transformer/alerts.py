@@ -93,21 +93,19 @@ def _projected(schema:dict) -> dict:
     return fastavro.parse_schema(keep(schema))
 
 @functools.cache
-def _reader_schema(name:str) -> dict:
-    "The `_projected` reader schema of the alert schema called `name` (Rubin's of any version, or ELAsTiCC's)."
-    if name == ELASTICC_SCHEMA['name']: return _projected(ELASTICC_SCHEMA)
-    major, minor = (int(v) for v in name.split('.')[1][1:].split('_'))
-    return _projected(rubin_schema((major, minor)))
+def _reader_schema(version:tuple|None) -> dict:
+    "The `_projected` reader schema of Rubin's alerts of `version` (major, minor), or of ELAsTiCC's (None)."
+    return _projected(ELASTICC_SCHEMA if version is None else rubin_schema(version))
 
 def decode_alert(message:bytes,
                  only_read:bool=False, # only the `READ_FIELDS` (about a third faster on Rubin's alerts)
                 ) -> dict:
     "One alert from a message: Rubin's (a 5-byte header naming its schema version), or else ELAsTiCC's schemaless record."
-    schema, body = ELASTICC_SCHEMA, io.BytesIO(message)
+    version, body = None, io.BytesIO(message)
     if len(message) > RUBIN_HEADER.size and message[0] == 0:
-        _, schema_id = RUBIN_HEADER.unpack_from(message)
-        schema, body = rubin_schema(tuple(divmod(schema_id, 100))), io.BytesIO(message[RUBIN_HEADER.size:])
-    return fastavro.schemaless_reader(body, schema, _reader_schema(schema['name']) if only_read else None)
+        version, body = tuple(divmod(RUBIN_HEADER.unpack_from(message)[1], 100)), io.BytesIO(message[RUBIN_HEADER.size:])
+    schema = ELASTICC_SCHEMA if version is None else rubin_schema(version)
+    return fastavro.schemaless_reader(body, schema, _reader_schema(version) if only_read else None)
 
 def encode_alert(alert:dict, schema:dict) -> bytes:
     "The message of `alert` written with `schema`: Rubin's with its header, ELAsTiCC's without."
