@@ -45,8 +45,8 @@ __all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KIND
            'redshifted_set', 'fit_augmented_feature_model', 'with_feature_inputs', 'fit_encoder_classifier', 'fit_rnn',
            'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier', 'unlabelled_set', 'fit_tokens',
            'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata', 'fit_tokens_tabular_features',
-           'fit_tokens_tabular_augmented', 'read_observation_set', 'benchmark_data', 'early_curves', 'score_model',
-           'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark', 'benchmark_cli']
+           'fit_tokens_tabular_augmented', 'read_observation_set', 'check_test_floor', 'benchmark_data', 'early_curves',
+           'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark', 'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -58,6 +58,7 @@ class BenchmarkDataConfig(Config):
     n_test: int = setting(100_000, "test objects (simulated, or read at most)")
     n_unlabelled: int = setting(20_000, "unlabelled objects for pretraining (simulated, or read after the test objects)")
     simulation_seed: int = setting(0, "seed of the simulated data (development seeds 0-99; stored results use the held-out seed)")
+    min_test_per_class: int = setting(100, "each class of a simulated test set holds at least this many objects (`simulate.class_counts`)")
 
 DEVELOPMENT_SEEDS = range(100)
 "Simulation seeds on which design decisions may be tried (a run uses its seed, seed + 1 and seed + 2)."
@@ -112,7 +113,7 @@ class BenchmarkConfig(Config):
 QUICK = {'data.n_train': 200, 'data.n_test': 200, 'early_objects': 60, 'early_days': (0, 10, 50),
          'features': {'n_estimators': 40}, 'autoencoder.epochs': 1, 'ae_classifier.epochs': 1, 'fine_tune_epochs': 1,
          'encoder_classifier.epochs': 1, 'rnn.epochs': 1, 'tokens.epochs': 1, 'pretrain.epochs': 1, 'data.n_unlabelled': 150,
-         'seeds': 1, 'n_boot': 100, 'out': 'runs/benchmark_quick'}
+         'seeds': 1, 'n_boot': 100, 'out': 'runs/benchmark_quick', 'data.min_test_per_class': 0}
 "The settings of `--quick`: the whole pipeline on tiny data, for CI."
 
 # %% ../nbs/91_benchmark.ipynb #3cd53952
@@ -364,14 +365,23 @@ def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|N
     reader = ObservationReader(lc_paths, metadata=metadata, check_complete=max_objects is None)
     return ObservationSet(pd.concat(list(whole_object_batches(reader, max_objects)), ignore_index=True), metadata, classes)
 
+def check_test_floor(data:BenchmarkDataConfig):
+    "A ValueError unless a simulated test set of `data.n_test` objects can hold `data.min_test_per_class` of each class."
+    n_classes = len(PLASTICC_TRAIN_TARGETS) + 1
+    if data.source is None and not 0 <= data.min_test_per_class * n_classes <= data.n_test:
+        raise ValueError(f"{data.n_test:,} test objects cannot hold {data.min_test_per_class} of each of the {n_classes} classes: "
+                         "lower `min_test_per_class` or raise `n_test`")
+
 def benchmark_data(config:BenchmarkConfig, verbose:int=0) -> tuple[ObservationSet, ObservationSet]:
     "The training and test sets of the benchmark (simulated into `out/data` unless `data.source` is given)."
     data = config.data
     directory = data.source
     if directory is None:
+        check_test_floor(data)
         directory = Path(config.out)/'data'
         for sample, n in (('train', data.n_train), ('test', data.n_test)):
-            simulate_plasticc_files(directory, n, sample, schema='unblinded', seed=data.simulation_seed + (sample == 'test'))
+            simulate_plasticc_files(directory, n, sample, schema='unblinded', seed=data.simulation_seed + (sample == 'test'),
+                                    min_per_class=data.min_test_per_class if sample == 'test' else 0)
             if verbose: print(f"simulated {n:,} {sample} objects into {directory}", flush=True)
     elif not Path(directory).is_dir(): raise FileNotFoundError(f"no PLAsTiCC directory at {directory}")
     train = read_observation_set(directory, 'train', PLASTICC_TRAIN_TARGETS, data.n_train)
@@ -449,6 +459,7 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     if unknown: raise ValueError(f"unknown benchmark model(s) {unknown}: expected some of {list(BENCHMARK_MODELS)}")
     began, out, this_machine = time.perf_counter(), Path(config.out), machine()
     say = lambda text: print(f"[{time.perf_counter() - began:6.0f} s] {text}", flush=True) if verbose else None
+    check_test_floor(config.data)
     config.save(out/'config.json')
     train, test = benchmark_data(config, verbose)
     say(f"training set {train}, test set {test}")
@@ -516,6 +527,7 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                   source:option(_BENCHMARK, 'data.source')=None,
                   n_train:option(_BENCHMARK, 'n_train')=None,
                   n_test:option(_BENCHMARK, 'n_test')=None,
+                  min_test_per_class:option(_BENCHMARK, 'min_test_per_class')=None,
                   seeds:option(_BENCHMARK, 'seeds')=None,
                   simulation_seed:option(_BENCHMARK, 'simulation_seed')=None,
                   baseline:option(_BENCHMARK, 'baseline')=None,

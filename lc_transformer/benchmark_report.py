@@ -273,9 +273,11 @@ def run_description(result:dict) -> str:
     runs = '; '.join(f"`{p['command']}`: {p['seconds'] / 60:.0f} min on {p['machine']['cores']} cores of {p['machine']['cpu_model']}"
                      f"{f' (machine {m})' if len(set(machines)) > 1 else ''}, fp32 matmul peak {p['machine']['matmul_peak_gflops']:.0f} GFLOP/s"
                      for p, m in zip(parts, machines))
-    simulation = result['config']['data'].get('simulation_seed') if data['source'] == 'simulated' else None
-    return (f"{runs}; {data['n_train']:,} training and {data['n_test']:,} test objects ({data['source']}"
-            f"{f', simulation seed {simulation}' if simulation is not None else ''}), {len(result['seeds'])} training seed(s)")
+    simulated = result['config']['data'] if data['source'] == 'simulated' else {}
+    seed = f", simulation seed {simulated['simulation_seed']}" if simulated else ''
+    floor = simulated.get('min_test_per_class', 0)
+    return (f"{runs}; {data['n_train']:,} training and {data['n_test']:,} test objects ({data['source']}{seed}"
+            f"{f', at least {floor} test objects per class' if floor else ''}), {len(result['seeds'])} training seed(s)")
 
 def headline_markdown(result:dict) -> str:
     "The headline table of `result` as markdown, followed by the line that says where it comes from."
@@ -287,7 +289,7 @@ _COMPARABLE = {'data.n_train': None, 'data.n_test': None, 'data.class_counts_tra
                'data.source': None, 'seeds': None, 'early_days': None, 'class_codes': None, 'config.data.source': None,
                'config.data.n_train': None, 'config.data.n_test': None, 'config.data.simulation_seed': None,
                'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None,
-               'config.truncated_copies': None, 'config.copies_until': None}
+               'config.truncated_copies': None, 'config.copies_until': None, 'config.data.min_test_per_class': 0}
 "What runs must share to be merged, with the value of a setting that results written before it existed had."
 _PROVENANCE = ('command', 'created', 'seconds', 'machine', 'versions', 'config')
 "What a merged result keeps of each run it holds (in `merged_from`), with the run's models."

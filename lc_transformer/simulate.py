@@ -159,16 +159,43 @@ def _apportion(n, shares, at_least_one):
     while counts.sum() > n: counts[np.argmax(np.where(counts > 1, counts - exact, -np.inf))] -= 1
     return counts
 
+def _with_floor(counts:dict, n_objects:int, floor:int, targets:list) -> dict:
+    "`counts` with each challenge class of `targets` raised to `floor` objects and the others shrunk in proportion, `n_objects` in all."
+    members = {}
+    for t in targets: members.setdefault(int(challenge_target(t)), []).append(t)
+    if floor * len(members) > n_objects:
+        raise ValueError(f"{n_objects} objects cannot hold {floor} of each of {len(members)} classes: lower `min_per_class`")
+    size = {c: sum(counts.get(t, 0) for t in ts) for c, ts in members.items()}
+    floored = set()
+    while True:
+        free = [c for c in members if c not in floored]
+        rest = n_objects - floor * len(floored)
+        low = {c for c in free if rest * size[c] < floor * sum(size[f] for f in free)}
+        if not low: break
+        floored |= low
+    per_class = dict.fromkeys(floored, floor)
+    if free: per_class.update(zip(free, _apportion(rest, [size[c] for c in free], False)))
+    out = {}
+    for c, ts in members.items():
+        out.update(zip(ts, _apportion(per_class[c], [PLASTICC_TEST_COUNTS[t] for t in ts], per_class[c] >= len(ts))))
+    return {int(t): int(n) for t, n in out.items() if n}
+
 # %% ../nbs/31_simulate.ipynb #eea6a421
 def class_counts(n_objects:int, # objects in the set
                  frac_unknown:float|None=None, # share of class 99 (991-994); None: the split's (0 for 'train')
                  sample:str='train', # 'train': training proportions; 'test': test proportions
+                 min_per_class:int=0, # each challenge class gets at least this many objects, the others fewer
                 ) -> dict: # true_target code -> number of objects
     "Objects per class in PLAsTiCC's training or test proportions, with `frac_unknown` of class 99 if given."
     if n_objects < 1: raise ValueError(f"`n_objects` must be positive, got {n_objects}")
     if sample not in ('train', 'test'): raise ValueError(f"sample must be 'train' or 'test', got {sample!r}")
     if frac_unknown is not None and not 0 <= frac_unknown < 1: raise ValueError(f"`frac_unknown` must be in [0, 1), got {frac_unknown}")
+    if min_per_class < 0: raise ValueError(f"`min_per_class` must be >= 0, got {min_per_class}")
     unknown = list(UNBLINDED_CLASS_99)
+    has_99 = (sample == 'test' and frac_unknown is None) or bool(frac_unknown)
+    if min_per_class:
+        counts = class_counts(n_objects, frac_unknown, sample)
+        return _with_floor(counts, n_objects, min_per_class, list(PLASTICC_TRAIN_TARGETS) + unknown * has_99)
     if sample == 'test' and frac_unknown is None:
         targets = list(PLASTICC_TRAIN_TARGETS) + unknown
         counts = _apportion(n_objects, [PLASTICC_TEST_COUNTS[t] for t in targets], n_objects >= len(targets))
@@ -691,6 +718,7 @@ def simulate_plasticc(n_objects:int=7848, # number of objects
                       first_object_id:int=615, # object ids start here and increase
                       spectroscopic:bool|None=None, # spectroscopic selection, peaks in season (default: `SAMPLE_DEFAULTS`)
                       min_detections:int=MIN_DETECTIONS, # keep only objects with at least this many detections (0: all)
+                      min_per_class:int=0, # at least this many objects of each challenge class (`class_counts`)
                      ) -> tuple[pd.DataFrame, pd.DataFrame]: # light curves, metadata
     "Simulate PLAsTiCC-like light curves and metadata of `n_objects` objects that pass the detection trigger."
     if sample not in ('train', 'test'): raise ValueError(f"sample must be 'train' or 'test', got {sample!r}")
@@ -699,7 +727,7 @@ def simulate_plasticc(n_objects:int=7848, # number of objects
     ddf_fraction = SAMPLE_DEFAULTS[sample]['ddf_fraction'] if ddf_fraction is None else ddf_fraction
     spectroscopic = SAMPLE_DEFAULTS[sample]['spectroscopic'] if spectroscopic is None else spectroscopic
     rng = np.random.default_rng(seed)
-    needed = class_counts(n_objects, frac_unknown, sample)
+    needed = class_counts(n_objects, frac_unknown, sample, min_per_class)
     parts, offset = [], 0
     for _ in range(20):                                       # rounds of candidates, until every class is full
         if not any(needed.values()): break
@@ -785,6 +813,7 @@ def simulate_plasticc_files(directory, # where to write
                             batch_objects:int=20000, # objects simulated at a time (bounds the memory)
                             spectroscopic:bool|None=None, # spectroscopic selection (default: `SAMPLE_DEFAULTS`)
                             show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
+                            min_per_class:int=0, # at least this many objects of each challenge class, in all
                            ) -> tuple[list[Path], Path]: # light-curve files, metadata file
     "Simulate a PLAsTiCC-like set and write it in the files of a release, batch by batch."
     plasticc_file_names(schema, sample, n_files, gzip)           # validates the arguments early
@@ -798,7 +827,7 @@ def simulate_plasticc_files(directory, # where to write
                 n = min(batch_objects, size - start)
                 lcs, meta = simulate_plasticc(n, sample, seed=np.random.SeedSequence([seed, batch]).generate_state(1)[0],
                                               frac_unknown=frac_unknown, ddf_fraction=ddf_fraction, first_object_id=first_id,
-                                              spectroscopic=spectroscopic)
+                                              spectroscopic=spectroscopic, min_per_class=-(-min_per_class * n // n_objects))
                 first_id = int(meta.object_id.iloc[-1]) + 1
                 paths = write_plasticc(directory, lcs, meta, schema, sample, gzip, n_files, file_index=file_index,
                                        append=start > 0, append_metadata=batch > 0)

@@ -31,11 +31,17 @@ def test_benchmark_rejects_an_unknown_model(tmp_path):
     assert_one_line_error(result, "unknown benchmark model(s) ['transformer9000']")
     assert not (tmp_path/'bench').exists()
 
+def test_benchmark_rejects_a_test_set_too_small_for_its_class_floor(tmp_path):
+    result = run_tool('lc_benchmark', '--n_test', 1000, '--out', tmp_path/'bench', '--models', 'features_lightgbm')
+    assert_one_line_error(result, "1,000 test objects cannot hold 100 of each of the 15 classes: lower `min_test_per_class`")
+    assert not (tmp_path/'bench').exists()
+
 def test_stored_result_is_held_out_and_quoted_by_the_readme(repo_root):
     results = repo_root/'benchmarks'/'results'
     stored = load_benchmark_result(results/'benchmark.json')
     assert stored['config']['data']['simulation_seed'] == HELD_OUT_SIMULATION_SEED not in DEVELOPMENT_SEEDS
     assert len(stored['seeds']) >= 5 and stored['comparisons']['models']
+    assert min(stored['data']['class_counts_test'].values()) >= stored['config']['data']['min_test_per_class'] > 0   # no class on a handful
     assert headline_markdown(stored) in (repo_root/'README.md').read_text()
     comparisons = stored['comparisons']                                   # every claim is what the stored losses give
     assert compare_with_baseline(stored, load_object_losses(results/'object_losses.npz'), comparisons['baseline'],
