@@ -16,7 +16,7 @@ quiet_backend_import()   # Keras and its backend, with their start-up log kept (
 import keras
 from fastcore.script import call_parse, Param
 from .cli import command_line_tool, report_outputs, keras_verbosity, verbose_help
-from .data import (PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, validation_mask, split_by_object,
+from .data import (PLASTICC_CLASS_NAMES, PLASTICC_TRAIN_TARGETS, LightCurves, concat_light_curves, validation_mask, split_by_object,
                                  copy_id_stride)
 from .observations import ObservationSet
 from .tokens import Tokens, concat_tokens
@@ -43,10 +43,11 @@ from .benchmark_report import (EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise
 __all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'BenchmarkDataConfig',
            'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel', 'register_benchmark_model', 'fit_feature_model',
            'redshifted_set', 'fit_augmented_feature_model', 'with_feature_inputs', 'fit_encoder_classifier', 'fit_rnn',
-           'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier', 'unlabelled_set', 'fit_tokens',
-           'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata', 'fit_tokens_tabular_features',
-           'fit_tokens_tabular_augmented', 'read_observation_set', 'check_test_floor', 'benchmark_data', 'early_curves',
-           'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark', 'benchmark_cli']
+           'fit_rnn_gp', 'fit_rnn_gp_augmented', 'fit_encoder_classifier_gp', 'fit_ae_classifier', 'unlabelled_set',
+           'fit_tokens', 'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata',
+           'fit_tokens_tabular_features', 'fit_tokens_tabular_augmented', 'read_observation_set', 'check_test_floor',
+           'benchmark_data', 'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine',
+           'run_benchmark', 'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -86,7 +87,7 @@ class BenchmarkConfig(Config):
     baseline: str = setting('features_lightgbm_augmented', "the model every other one is compared with, seed by seed")
     truncated_copies: int = setting(2, "copies of each training object cut at random times from its raw observations (every model)")
     copies_until: float|None = setting(None, "latest cut of a truncated copy, in days after the trigger (None: the object's last observation)")
-    redshifted_copies: int = setting(2, "avocado's redshifted copies tried per training object (`features_lightgbm_augmented`)")
+    redshifted_copies: int = setting(2, "avocado's redshifted copies tried per training object (the `_augmented` models)")
     n_boot: int = setting(1000, "bootstrap resamples of the test objects for the comparisons' intervals")
     valid_fraction: float = setting(0.2, "fraction of the labelled training objects for validation")
     label_fraction: float = setting(1., "share of the training objects whose labels are used (stratified; pretraining still "
@@ -249,10 +250,14 @@ def _grid_predictor(model:keras.Model, run:BenchmarkRun, gp_features:bool):
         return predictions_for(observation_set.object_ids, lcs.object_ids, final_probabilities(model, lcs), run.prior)
     return predict
 
-def _train_grid_classifier(run:BenchmarkRun, name:str, gp_features:bool=False, **options):
-    config = getattr(run.config, name).with_options(seed=run.seed, out=str(run.out/(f'{name}_gp' if gp_features else name)),
-                                                    valid_fraction=run.config.valid_fraction, **options)
-    model, _, _ = train_classifier_run(config, _grid_inputs(run.training_set, run, gp_features), verbose=run.verbose, grid=run.config.grid)
+def _train_grid_classifier(run:BenchmarkRun, name:str, gp_features:bool=False,
+                           augmented:bool=False, # also train on avocado's redshifted copies (`redshifted_set`) of the fit objects
+                           **options):
+    out = run.out/(name + '_gp' * gp_features + '_augmented' * augmented)
+    config = getattr(run.config, name).with_options(seed=run.seed, out=str(out), valid_fraction=run.config.valid_fraction, **options)
+    lcs = _grid_inputs(run.training_set, run, gp_features)
+    if augmented: lcs = concat_light_curves([lcs, _grid_inputs(_redshifted_fit_objects(run), run, gp_features)])
+    model, _, _ = train_classifier_run(config, lcs, verbose=run.verbose, grid=run.config.grid)
     return _grid_predictor(model, run, gp_features)
 
 @register_benchmark_model('encoder_classifier', "Transformer encoder + FFN on the grid, trained end to end", 'grid')
@@ -264,6 +269,10 @@ def fit_rnn(run:BenchmarkRun): return _train_grid_classifier(run, 'rnn')
 @register_benchmark_model('rnn_gp', "RAPID-style GRU on the grid, with the Gaussian-process features among its per-object inputs",
                           ('grid', 'features'))
 def fit_rnn_gp(run:BenchmarkRun): return _train_grid_classifier(run, 'rnn', gp_features=True)
+
+@register_benchmark_model('rnn_gp_augmented', "`rnn_gp` trained with avocado's redshift augmentation too, as the baseline is",
+                          ('grid', 'features'))
+def fit_rnn_gp_augmented(run:BenchmarkRun): return _train_grid_classifier(run, 'rnn', gp_features=True, augmented=True)
 
 @register_benchmark_model('encoder_classifier_gp', "Transformer encoder + FFN on the grid, with the Gaussian-process features "
                           "among its per-object inputs", ('grid', 'features'))

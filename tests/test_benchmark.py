@@ -31,11 +31,6 @@ def test_benchmark_rejects_an_unknown_model(tmp_path):
     assert_one_line_error(result, "unknown benchmark model(s) ['transformer9000']")
     assert not (tmp_path/'bench').exists()
 
-def test_benchmark_rejects_a_test_set_too_small_for_its_class_floor(tmp_path):
-    result = run_tool('lc_benchmark', '--n_test', 1000, '--out', tmp_path/'bench', '--models', 'features_lightgbm')
-    assert_one_line_error(result, "1,000 test objects cannot hold 100 of each of the 15 classes: lower `min_test_per_class`")
-    assert not (tmp_path/'bench').exists()
-
 def test_stored_result_is_held_out_and_quoted_by_the_readme(repo_root):
     results = repo_root/'benchmarks'/'results'
     stored = load_benchmark_result(results/'benchmark.json')
