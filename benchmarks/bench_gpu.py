@@ -143,7 +143,8 @@ def main():
     for name, size in sizes.items():
         autoencoder_part(name, size, n_lc, big_batch, peaks)
     token_part(n_test, peaks)
-    if args.tiny: benchmark_part(120, 120, early_objects=20, early_days=(0, 10), truncated_copies=0, n_boot=20, **{'tokens.epochs': 1})
+    if args.tiny: benchmark_part(120, 120, early_objects=20, early_days=(0, 10), truncated_copies=0, n_boot=20,
+                                  **{'tokens.epochs': 1, 'data.min_test_per_class': 2})
     else: benchmark_part(7848, 20_000, n_boot=100)
     say(f"total {time.perf_counter() - began:.0f} s")
 
