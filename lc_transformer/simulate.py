@@ -169,8 +169,8 @@ def _with_floor(counts:dict, n_objects:int, floor:int, targets:list) -> dict:
     floored = set()
     while True:
         free = [c for c in members if c not in floored]
-        rest = n_objects - floor * len(floored)
-        low = {c for c in free if rest * size[c] < floor * sum(size[f] for f in free)}
+        rest, free_size = n_objects - floor * len(floored), sum(size[c] for c in free)
+        low = {c for c in free if rest * size[c] < floor * free_size}
         if not low: break
         floored |= low
     per_class = dict.fromkeys(floored, floor)
