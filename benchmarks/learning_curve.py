@@ -1,44 +1,61 @@
 """Learning curves: the Kaggle-weighted log-loss (with class 99, the challenge's metric) of LightGBM with avocado's
-augmentation and of a token Transformer against the number of labelled training objects, on one simulation.
+augmentation and of a token Transformer against the number of labelled training objects, on one simulation, for the
+spectroscopic training set (PLAsTiCC's kind: brighter, nearer, in the training proportions) or a representative one
+(drawn as the test set is: `lc_benchmark --representative_training`).
 
 For each size of --sizes, `lc_benchmark` runs with that many simulated training objects and the same test objects
-(--n_test of the same simulation seed, so every size is scored on the same objects), --seeds training seeds, and the
-benchmark's settings otherwise (causal truncated copies, challenge class weights, calibration on the validation
-objects). Each row holds both models' means over the seeds, the Transformer's lead over LightGBM (model minus
-baseline: per seed and the 95% bootstrap interval over test objects resampled within class) and the verdict, from the
-run's own `benchmark.json`. The training sets are the benchmark's: the simulator's spectroscopic selection, as
-PLAsTiCC's training set was (brighter, lower redshift than the test set); the benchmark has no representative one.
+(--n_test of the same simulation seed, so every size and both selections are scored on the same objects), --seeds
+training seeds, and the benchmark's settings otherwise (causal truncated copies, challenge class weights, calibration
+on the validation objects). Each row holds both models' means over the seeds, the model's lead over LightGBM (model
+minus baseline: per seed and the 95% bootstrap interval over test objects resampled within class), the verdict, and
+the machine and date of its run, from the run's own `benchmark.json`.
 
-The sizes at which the curves would cross are read off a straight line through the leads against log10(size) (least
-squares over the sizes run): printed, and written with every run's figures to --out (JSON) and the plot to --plot.
-Use a development simulation seed (`benchmark.DEVELOPMENT_SEEDS`): the sizes and models are design choices.
+--out keeps one curve per selection: a run adds its rows to the curve of its selection (a size run again replaces its
+row) and leaves the other curve alone, so the sizes of a curve may come from several sessions; a file made with other
+settings (model, simulation seed, test objects, seeds, class floor) is refused. The size at which each curve's lead
+would cross zero is read off a straight line through the leads against log10(size), least squares over its sizes:
+printed, and written to --out with the plot of both curves to --plot. Use a development simulation seed
+(`benchmark.DEVELOPMENT_SEEDS`): the sizes and models are design choices.
 
-    python benchmarks/learning_curve.py [--sizes 1000 4000 16000] [--n_test 5000] [--seeds 1] [--simulation_seed 20]
-        [--model tokens_tabular_augmented] [--config CONFIG] [--out benchmarks/results/learning_curve.json]
+    python benchmarks/learning_curve.py [--sizes 1000 4000 16000] [--representative] [--n_test 5000] [--seeds 1]
+        [--simulation_seed 20] [--min_test_per_class 0] [--model tokens_tabular_augmented] [--config CONFIG] [--quick]
+        [--out benchmarks/results/learning_curve.json]
 """
 import argparse, json, os, time
 from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
-from lc_transformer.benchmark import BenchmarkConfig, run_benchmark, machine
+from lc_transformer.benchmark import BenchmarkConfig, QUICK, run_benchmark
+from lc_transformer.benchmark_report import plot_learning_curves
 
 BASELINE = 'features_lightgbm_augmented'
+SELECTIONS = ('spectroscopic', 'representative')
+SETTINGS = ('model', 'baseline', 'simulation_seed', 'n_test', 'seeds', 'min_test_per_class')
+"What every row of a learning-curve file shares."
 
-def learning_curve(sizes, model:str, n_test:int, seeds:int, simulation_seed:int, out:Path, config:BenchmarkConfig) -> list:
-    "One row per training-set size: both models' mean log-loss, the model's lead over the baseline, and the run's time."
+def learning_curve(sizes, model:str, selection:str, settings:dict, out:Path, config:BenchmarkConfig) -> list:
+    "One row per training-set size of `selection`: both models' mean log-loss, the model's lead over the baseline, the run's time and machine."
     rows = []
     for size in sizes:
-        run = config.with_options(out=str(out/f'n_train_{size}'), models=(BASELINE, model), baseline=BASELINE, seeds=seeds,
-                                  **{'data.n_train': size, 'data.n_test': n_test, 'data.simulation_seed': simulation_seed})
+        run = config.with_options(out=str(out/selection/f'n_train_{size}'), models=(BASELINE, model), baseline=BASELINE,
+                                  seeds=settings['seeds'], **{'data.n_train': size, 'data.n_test': settings['n_test'],
+                                  'data.simulation_seed': settings['simulation_seed'],
+                                  'data.min_test_per_class': settings['min_test_per_class'],
+                                  'data.representative_training': selection == 'representative'})
         began = time.perf_counter()
-        result = run_benchmark(run, verbose=1, command=f'learning_curve.py n_train {size}')
-        lead = result['comparisons']['models'][model]['test']
-        rows.append(dict(n_train=size, seconds=time.perf_counter() - began,
-                         **{name: result['models'][name]['summary']['kaggle_weighted_log_loss']['mean'] for name in (BASELINE, model)},
-                         lead=lead['difference'], per_seed=lead['per_seed'], interval=lead['interval'], verdict=lead['verdict']))
-        print(f"n_train {size}: {BASELINE} {rows[-1][BASELINE]:.3f}, {model} {rows[-1][model]:.3f}, lead {lead['difference']:+.3f} "
-              f"[{lead['interval'][0]:+.3f}, {lead['interval'][1]:+.3f}] {lead['verdict']}", flush=True)
+        result = run_benchmark(run, verbose=1, command=f'learning_curve.py {selection} n_train {size}')
+        rows.append(curve_row(result, model, time.perf_counter() - began))
+        row = rows[-1]
+        print(f"{selection} n_train {size}: {BASELINE} {row[BASELINE]:.3f}, {model} {row[model]:.3f}, lead {row['lead']:+.3f} "
+              f"[{row['interval'][0]:+.3f}, {row['interval'][1]:+.3f}] {row['verdict']}", flush=True)
     return rows
+
+def curve_row(result:dict, model:str, seconds:float) -> dict:
+    "The row of a learning curve from a benchmark result of the baseline and `model`."
+    lead = result['comparisons']['models'][model]['test']
+    return dict(n_train=result['data']['n_train'], seconds=seconds, machine=result['machine'], created=result['created'],
+                **{name: result['models'][name]['summary']['kaggle_weighted_log_loss']['mean'] for name in (BASELINE, model)},
+                lead=lead['difference'], per_seed=lead['per_seed'], interval=lead['interval'], verdict=lead['verdict'])
 
 def crossing_size(rows:list) -> float|None:
     "The training-set size where a straight line through the leads against log10(size) crosses zero (None: it never does)."
@@ -46,35 +63,48 @@ def crossing_size(rows:list) -> float|None:
     slope, intercept = np.polyfit(np.log10([r['n_train'] for r in rows]), [r['lead'] for r in rows], 1)
     return float(10 ** (-intercept / slope)) if slope < 0 else None
 
-def plot(rows:list, model:str, path:Path):
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 4))
-    sizes = [r['n_train'] for r in rows]
-    for name in (BASELINE, model): ax.plot(sizes, [r[name] for r in rows], 'o-', label=name)
-    ax.set(xscale='log', xlabel='labelled training objects', ylabel='Kaggle-weighted log-loss (with class 99)')
-    ax.legend(); fig.tight_layout(); fig.savefig(path, dpi=110)
+def stored_curves(path:Path, settings:dict) -> dict:
+    "The curves of the learning-curve file at `path` (none if it does not exist); a ValueError if it was made with other settings."
+    if not path.exists(): return {}
+    stored = json.loads(path.read_text())
+    differ = {k: (stored.get(k), v) for k, v in settings.items() if stored.get(k) != v}
+    if differ: raise ValueError(f"{path} holds curves made with other settings (stored, asked): {differ}; choose another --out")
+    return stored['curves']
+
+def with_rows(curves:dict, selection:str, rows:list) -> dict:
+    "`curves` with `rows` in the curve of `selection` (replacing rows of the same size), sorted by size, its crossing size again."
+    kept = [r for r in curves.get(selection, {}).get('rows', []) if r['n_train'] not in {row['n_train'] for row in rows}]
+    merged = sorted(kept + rows, key=lambda r: r['n_train'])
+    return {**curves, selection: dict(rows=merged, crossing_size=crossing_size(merged))}
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--sizes', type=int, nargs='+', default=[1000, 4000, 16000])
+    parser.add_argument('--representative', action='store_true', help='a representative training set, not a spectroscopic one')
     parser.add_argument('--n_test', type=int, default=5000)
     parser.add_argument('--seeds', type=int, default=1)
     parser.add_argument('--simulation_seed', type=int, default=20)
+    parser.add_argument('--min_test_per_class', type=int, default=0, help="the test set's class floor (0: PLAsTiCC's proportions)")
     parser.add_argument('--model', default='tokens_tabular_augmented')
     parser.add_argument('--config', help="a benchmark config.json to start from (the token model's options, say)")
+    parser.add_argument('--quick', action='store_true', help="the benchmark's quick settings (tiny models; for tests)")
     parser.add_argument('--runs', default='runs/learning_curve', help='where the runs write')
     parser.add_argument('--out', default='benchmarks/results/learning_curve.json')
     parser.add_argument('--plot', default='benchmarks/results/learning_curve.png')
     args = parser.parse_args()
     config = BenchmarkConfig.load(args.config) if args.config else BenchmarkConfig()
-    rows = learning_curve(args.sizes, args.model, args.n_test, args.seeds, args.simulation_seed, Path(args.runs), config)
-    crossing = crossing_size(rows)
-    print(f"the lead of {args.model} over {BASELINE} would reach zero at "
+    if args.quick: config = config.with_options(**QUICK)
+    settings = dict(model=args.model, baseline=BASELINE, simulation_seed=args.simulation_seed, n_test=args.n_test,
+                    seeds=args.seeds, min_test_per_class=args.min_test_per_class)
+    try: stored_curves(Path(args.out), settings)
+    except ValueError as e: parser.error(str(e))
+    selection = SELECTIONS[args.representative]
+    rows = learning_curve(args.sizes, args.model, selection, settings, Path(args.runs), config)
+    curves = with_rows(stored_curves(Path(args.out), settings), selection, rows)     # read again: another run may have added rows
+    crossing = curves[selection]['crossing_size']
+    print(f"{selection}: the lead of {args.model} over {BASELINE} would reach zero at "
           + (f"about {crossing:,.0f} training objects" if crossing else "no size: it does not shrink with more data")
           + " (straight line in log10(size) through the sizes run)")
-    Path(args.out).write_text(json.dumps(dict(model=args.model, baseline=BASELINE, simulation_seed=args.simulation_seed,
-                                              n_test=args.n_test, seeds=args.seeds, machine=machine(), rows=rows,
-                                              crossing_size=crossing), indent=1))
-    plot(rows, args.model, Path(args.plot))
+    Path(args.out).write_text(json.dumps(dict(settings, curves=curves), indent=1))
+    plot_learning_curves(dict(settings, curves=curves)).savefig(args.plot, dpi=110)
     print(f"outputs: {args.out}, {args.plot}")

@@ -40,14 +40,14 @@ from .benchmark_report import (EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise
                                              comparison_sentences)
 
 # %% auto #0
-__all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'BenchmarkDataConfig',
-           'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel', 'register_benchmark_model', 'fit_feature_model',
-           'redshifted_set', 'fit_augmented_feature_model', 'with_feature_inputs', 'fit_encoder_classifier', 'fit_rnn',
-           'fit_rnn_gp', 'fit_rnn_gp_augmented', 'fit_encoder_classifier_gp', 'fit_ae_classifier', 'unlabelled_set',
-           'fit_tokens', 'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata',
-           'fit_tokens_tabular_features', 'fit_tokens_tabular_augmented', 'read_observation_set', 'check_test_floor',
-           'benchmark_data', 'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine',
-           'run_benchmark', 'benchmark_cli']
+__all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'AUGMENTABLE',
+           'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel', 'register_benchmark_model',
+           'fit_feature_model', 'redshifted_set', 'fit_augmented_feature_model', 'with_feature_inputs',
+           'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
+           'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata',
+           'fit_tokens_tabular_features', 'read_observation_set', 'check_data_settings', 'benchmark_data',
+           'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark',
+           'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -60,6 +60,8 @@ class BenchmarkDataConfig(Config):
     n_unlabelled: int = setting(20_000, "unlabelled objects for pretraining (simulated, or read after the test objects)")
     simulation_seed: int = setting(0, "seed of the simulated data (development seeds 0-99; stored results use the held-out seed)")
     min_test_per_class: int = setting(100, "each class of a simulated test set holds at least this many objects (`simulate.class_counts`)")
+    representative_training: bool = setting(False, "simulate a training set drawn as the test set is (`simulate_plasticc`'s "
+                                                    "representative), not a spectroscopic one like PLAsTiCC's")
 
 DEVELOPMENT_SEEDS = range(100)
 "Simulation seeds on which design decisions may be tried (a run uses its seed, seed + 1 and seed + 2)."
@@ -261,30 +263,28 @@ def _train_grid_classifier(run:BenchmarkRun, name:str, gp_features:bool=False,
     return _grid_predictor(model, run, gp_features)
 
 @register_benchmark_model('encoder_classifier', "Transformer encoder + FFN on the grid, trained end to end", 'grid')
-def fit_encoder_classifier(run:BenchmarkRun): return _train_grid_classifier(run, 'encoder_classifier')
+def fit_encoder_classifier(run:BenchmarkRun, augmented:bool=False):
+    return _train_grid_classifier(run, 'encoder_classifier', augmented=augmented)
 
 @register_benchmark_model('rnn', "RAPID-style GRU on the grid", 'grid')
-def fit_rnn(run:BenchmarkRun): return _train_grid_classifier(run, 'rnn')
+def fit_rnn(run:BenchmarkRun, augmented:bool=False): return _train_grid_classifier(run, 'rnn', augmented=augmented)
 
 @register_benchmark_model('rnn_gp', "RAPID-style GRU on the grid, with the Gaussian-process features among its per-object inputs",
                           ('grid', 'features'))
-def fit_rnn_gp(run:BenchmarkRun): return _train_grid_classifier(run, 'rnn', gp_features=True)
-
-@register_benchmark_model('rnn_gp_augmented', "`rnn_gp` trained with avocado's redshift augmentation too, as the baseline is",
-                          ('grid', 'features'))
-def fit_rnn_gp_augmented(run:BenchmarkRun): return _train_grid_classifier(run, 'rnn', gp_features=True, augmented=True)
+def fit_rnn_gp(run:BenchmarkRun, augmented:bool=False): return _train_grid_classifier(run, 'rnn', gp_features=True, augmented=augmented)
 
 @register_benchmark_model('encoder_classifier_gp', "Transformer encoder + FFN on the grid, with the Gaussian-process features "
                           "among its per-object inputs", ('grid', 'features'))
-def fit_encoder_classifier_gp(run:BenchmarkRun): return _train_grid_classifier(run, 'encoder_classifier', gp_features=True)
+def fit_encoder_classifier_gp(run:BenchmarkRun, augmented:bool=False):
+    return _train_grid_classifier(run, 'encoder_classifier', gp_features=True, augmented=augmented)
 
 @register_benchmark_model('ae_classifier', "Transformer autoencoder pretrained on the training grid, then a head on its encoder", 'grid')
-def fit_ae_classifier(run:BenchmarkRun):
+def fit_ae_classifier(run:BenchmarkRun, augmented:bool=False):
     lcs = light_curves_of(run.pretraining_set, run.config.grid)
     config = run.config.autoencoder.with_options(seed=run.seed, out=str(run.out/'autoencoder'), max_len=encoder_max_len(lcs.n_steps),
                                                  valid_fraction=run.config.valid_fraction)
     train_autoencoder(config, lcs, verbose=run.verbose)
-    return _train_grid_classifier(run, 'ae_classifier', autoencoder=str(run.out/'autoencoder'/'model.keras'))
+    return _train_grid_classifier(run, 'ae_classifier', augmented=augmented, autoencoder=str(run.out/'autoencoder'/'model.keras'))
 
 # %% ../nbs/91_benchmark.ipynb #a0b619a8
 _UNLABELLED = {}
@@ -314,7 +314,7 @@ def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None
                             metadata_tokens:bool=False,
                             augmented:bool=False): # also train on avocado's redshifted copies (`redshifted_set`) of the fit objects
     "Train the token classifier of `run.config.tokens` on the run's split; `predict(observation_set)`."
-    config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/name), valid_fraction=run.config.valid_fraction,
+    config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/(name + '_augmented' * augmented)), valid_fraction=run.config.valid_fraction,
                                             pretrained=pretrained, metadata_tokens=metadata_tokens)
     inputs = inputs or (lambda s: tokens_of(s, config.options.tokens))
     tokens = inputs(run.training_set)
@@ -329,17 +329,17 @@ def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None
     return predict
 
 @register_benchmark_model('tokens', "Transformer on observation tokens (irregular times, no grid), trained end to end", 'tokens')
-def fit_tokens(run:BenchmarkRun): return _train_token_classifier(run, 'tokens')
+def fit_tokens(run:BenchmarkRun, augmented:bool=False): return _train_token_classifier(run, 'tokens', augmented=augmented)
 
 @register_benchmark_model('tokens_pretrained', "Transformer on observation tokens, pretrained by masked-observation reconstruction "
                           "on the training and an unlabelled pool of light curves, then trained end to end", 'tokens')
-def fit_tokens_pretrained(run:BenchmarkRun):
+def fit_tokens_pretrained(run:BenchmarkRun, augmented:bool=False):
     token_data = run.config.tokens.options.tokens
     pool = _unlabelled_tokens(tokens_of(unlabelled_set(run.config), token_data))
     config = run.config.pretrain.with_options(seed=run.seed, out=str(run.out/'token_pretrainer'),
                                               window=token_data.window, max_tokens=token_data.max_tokens)
     pretrain_tokens(config, concat_tokens([_unlabelled_tokens(tokens_of(run.pretraining_set, token_data)), pool]), verbose=run.verbose)
-    return _train_token_classifier(run, 'tokens_pretrained', str(run.out/'token_pretrainer'/'model.keras'))
+    return _train_token_classifier(run, 'tokens_pretrained', str(run.out/'token_pretrainer'/'model.keras'), augmented=augmented)
 
 def _fit_tabular_tokens(run:BenchmarkRun, name:str, metadata:bool, features:bool, augmented:bool=False):
     "The token classifier reading the metadata (`metadata`) and the GP features (`features`) as tokens of their own."
@@ -349,7 +349,8 @@ def _fit_tabular_tokens(run:BenchmarkRun, name:str, metadata:bool, features:bool
 
 @register_benchmark_model('tokens_tabular', "Transformer on observation tokens, with the metadata and the Gaussian-process features "
                           "each a token of its own (as ATAT)", ('tokens', 'features'))
-def fit_tokens_tabular(run:BenchmarkRun): return _fit_tabular_tokens(run, 'tokens_tabular', metadata=True, features=True)
+def fit_tokens_tabular(run:BenchmarkRun, augmented:bool=False):
+    return _fit_tabular_tokens(run, 'tokens_tabular', metadata=True, features=True, augmented=augmented)
 
 @register_benchmark_model('tokens_tabular_metadata', "`tokens_tabular` without the features: the metadata as tokens", 'tokens')
 def fit_tokens_tabular_metadata(run:BenchmarkRun): return _fit_tabular_tokens(run, 'tokens_tabular_metadata', metadata=True, features=False)
@@ -357,11 +358,12 @@ def fit_tokens_tabular_metadata(run:BenchmarkRun): return _fit_tabular_tokens(ru
 @register_benchmark_model('tokens_tabular_features', "`tokens_tabular` without the metadata: the features as tokens", ('tokens', 'features'))
 def fit_tokens_tabular_features(run:BenchmarkRun): return _fit_tabular_tokens(run, 'tokens_tabular_features', metadata=False, features=True)
 
-@register_benchmark_model('tokens_tabular_augmented', "`tokens_tabular` trained with avocado's redshift augmentation too, as the "
-                          "baseline is", ('tokens', 'features'))
-def fit_tokens_tabular_augmented(run:BenchmarkRun):
-    return _fit_tabular_tokens(run, 'tokens_tabular_augmented', metadata=True, features=True, augmented=True)
+AUGMENTABLE = ('ae_classifier', 'encoder_classifier', 'rnn', 'encoder_classifier_gp', 'rnn_gp', 'tokens', 'tokens_pretrained', 'tokens_tabular')
+"The deep models that the benchmark also trains with avocado's redshift augmentation, as `NAME_augmented`."
 
+for _name in AUGMENTABLE:
+    register_benchmark_model(f'{_name}_augmented', f"`{_name}` trained with avocado's redshift augmentation too, as the baseline is",
+                             BENCHMARK_MODELS[_name].reads)(functools.partial(BENCHMARK_MODELS[_name].fit, augmented=True))
 
 # %% ../nbs/91_benchmark.ipynb #92ada4e3
 def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|None=None) -> ObservationSet:
@@ -374,8 +376,10 @@ def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|N
     reader = ObservationReader(lc_paths, metadata=metadata, check_complete=max_objects is None)
     return ObservationSet(pd.concat(list(whole_object_batches(reader, max_objects)), ignore_index=True), metadata, classes)
 
-def check_test_floor(data:BenchmarkDataConfig):
-    "A ValueError unless a simulated test set of `data.n_test` objects can hold `data.min_test_per_class` of each class."
+def check_data_settings(data:BenchmarkDataConfig):
+    "A ValueError unless a simulated test set of `data.n_test` objects can hold `data.min_test_per_class` of each class, and the training set is simulated where it must be representative."
+    if data.source is not None and data.representative_training:
+        raise ValueError(f"a representative training set is simulated, but `data.source` reads {data.source}: drop one of the two")
     n_classes = len(PLASTICC_TRAIN_TARGETS) + 1
     if data.source is None and not 0 <= data.min_test_per_class * n_classes <= data.n_test:
         raise ValueError(f"{data.n_test:,} test objects cannot hold {data.min_test_per_class} of each of the {n_classes} classes: "
@@ -385,12 +389,13 @@ def benchmark_data(config:BenchmarkConfig, verbose:int=0) -> tuple[ObservationSe
     "The training and test sets of the benchmark (simulated into `out/data` unless `data.source` is given)."
     data = config.data
     directory = data.source
+    check_data_settings(data)
     if directory is None:
-        check_test_floor(data)
         directory = Path(config.out)/'data'
         for sample, n in (('train', data.n_train), ('test', data.n_test)):
             simulate_plasticc_files(directory, n, sample, schema='unblinded', seed=data.simulation_seed + (sample == 'test'),
-                                    min_per_class=data.min_test_per_class if sample == 'test' else 0)
+                                    min_per_class=data.min_test_per_class if sample == 'test' else 0,
+                                    representative=data.representative_training and sample == 'train')
             if verbose: print(f"simulated {n:,} {sample} objects into {directory}", flush=True)
     elif not Path(directory).is_dir(): raise FileNotFoundError(f"no PLAsTiCC directory at {directory}")
     train = read_observation_set(directory, 'train', PLASTICC_TRAIN_TARGETS, data.n_train)
@@ -468,7 +473,7 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     if unknown: raise ValueError(f"unknown benchmark model(s) {unknown}: expected some of {list(BENCHMARK_MODELS)}")
     began, out, this_machine = time.perf_counter(), Path(config.out), machine()
     say = lambda text: print(f"[{time.perf_counter() - began:6.0f} s] {text}", flush=True) if verbose else None
-    check_test_floor(config.data)
+    check_data_settings(config.data)
     config.save(out/'config.json')
     train, test = benchmark_data(config, verbose)
     say(f"training set {train}, test set {test}")
@@ -537,6 +542,7 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                   n_train:option(_BENCHMARK, 'n_train')=None,
                   n_test:option(_BENCHMARK, 'n_test')=None,
                   min_test_per_class:option(_BENCHMARK, 'min_test_per_class')=None,
+                  representative_training:Param("simulate a training set drawn as the test set is, not a spectroscopic one", bool)=False,
                   seeds:option(_BENCHMARK, 'seeds')=None,
                   simulation_seed:option(_BENCHMARK, 'simulation_seed')=None,
                   baseline:option(_BENCHMARK, 'baseline')=None,
@@ -549,10 +555,11 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                  ):
     "Train every model on the same split of simulated (or real) PLAsTiCC data; score and time them; write benchmark.json."
     given = given_options(locals())
-    for name in ('config', 'verbose', 'quick', 'source', 'models'): given.pop(name, None)
+    for name in ('config', 'verbose', 'quick', 'source', 'models', 'representative_training'): given.pop(name, None)
     run = BenchmarkConfig.load(config) if config else BenchmarkConfig()
     if quick: run = run.with_options(**QUICK)
     if source is not None: run = run.with_options(**{'data.source': source})
+    if representative_training: run = run.with_options(**{'data.representative_training': True})
     if models is not None: run = run.with_options(models=tuple(m.strip() for m in models.split(',')))
     run = run.with_options(**given)
     result = run_benchmark(run, verbose=keras_verbosity(verbose), command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))

@@ -17,8 +17,8 @@ __all__ = ['SUMMARY_SCORES', 'EARLY_SCORES', 'COMPARISON_LEVEL', 'BENCHMARK_SCHE
            'bootstrap_class_weighted_means', 'comparison_verdict', 'paired_comparison', 'save_object_losses',
            'load_object_losses', 'compare_with_baseline', 'comparison_sentences', 'early_comparison_table',
            'check_benchmark_result', 'results_table', 'plot_early_curves', 'per_class_table',
-           'plot_benchmark_confusion', 'load_benchmark_result', 'run_description', 'headline_markdown', 'with_seeds',
-           'merge_benchmark_results']
+           'plot_benchmark_confusion', 'plot_learning_curves', 'load_benchmark_result', 'run_description',
+           'headline_markdown', 'with_seeds', 'merge_benchmark_results']
 
 # %% ../nbs/27_benchmark_report.ipynb #bcd89e70
 SUMMARY_SCORES = ('kaggle_weighted_log_loss', 'kaggle_weighted_log_loss_without_99', 'macro_roc_auc', 'accuracy',
@@ -257,6 +257,17 @@ def plot_benchmark_confusion(result:dict, model:str, ax=None) -> plt.Figure:
     ax.set(xlabel='predicted', ylabel='true', title=model)
     return fig
 
+def plot_learning_curves(curves:dict, ax=None) -> plt.Figure:
+    "Log-loss of the baseline and the model of a learning-curve file (`benchmarks/learning_curve.py`) against the training-set size, one line style per training selection."
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4))
+    for (selection, curve), style in zip(curves['curves'].items(), ('-', '--', ':')):
+        sizes = [r['n_train'] for r in curve['rows']]
+        for name, colour in ((curves['baseline'], 'C0'), (curves['model'], 'C1')):
+            ax.plot(sizes, [r[name] for r in curve['rows']], 'o' + style, color=colour, label=f'{name}, {selection}')
+    ax.set(xscale='log', xlabel='labelled training objects', ylabel='Kaggle-weighted log-loss (with class 99)')
+    ax.legend(fontsize='small')
+    return fig
+
 # %% ../nbs/27_benchmark_report.ipynb #22f20191
 def load_benchmark_result(path) -> dict:
     "The benchmark result at `path` (a `benchmark.json`), its schema checked."
@@ -276,8 +287,9 @@ def run_description(result:dict) -> str:
     simulated = result['config']['data'] if data['source'] == 'simulated' else {}
     seed = f", simulation seed {simulated['simulation_seed']}" if simulated else ''
     floor = simulated.get('min_test_per_class', 0)
-    return (f"{runs}; {data['n_train']:,} training and {data['n_test']:,} test objects ({data['source']}{seed}"
-            f"{f', at least {floor} test objects per class' if floor else ''}), {len(result['seeds'])} training seed(s)")
+    training = 'representative' if simulated.get('representative_training') else 'spectroscopic' if simulated else ''
+    return (f"{runs}; {data['n_train']:,} {training + ' ' if training else ''}training and {data['n_test']:,} test objects "
+            f"({data['source']}{seed}{f', at least {floor} test objects per class' if floor else ''}), {len(result['seeds'])} training seed(s)")
 
 def headline_markdown(result:dict) -> str:
     "The headline table of `result` as markdown, followed by the line that says where it comes from."
@@ -289,7 +301,8 @@ _COMPARABLE = {'data.n_train': None, 'data.n_test': None, 'data.class_counts_tra
                'data.source': None, 'seeds': None, 'early_days': None, 'class_codes': None, 'config.data.source': None,
                'config.data.n_train': None, 'config.data.n_test': None, 'config.data.simulation_seed': None,
                'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None,
-               'config.truncated_copies': None, 'config.copies_until': None, 'config.data.min_test_per_class': 0}
+               'config.truncated_copies': None, 'config.copies_until': None, 'config.data.min_test_per_class': 0,
+               'config.data.representative_training': False}
 "What runs must share to be merged, with the value of a setting that results written before it existed had."
 _PROVENANCE = ('command', 'created', 'seconds', 'machine', 'versions', 'config')
 "What a merged result keeps of each run it holds (in `merged_from`), with the run's models."

@@ -409,8 +409,8 @@ def _draw_transient_shapes(rng, P):
     P['colour_scatter'] = rng.normal(0, _COLOUR_SCATTER, (n, 6))
     return P
 
-def _draw_objects(rng, true_target, ddf_fraction, spectroscopic):
-    "Per-object properties: a dict of arrays of length n (NaN where a property does not apply)."
+def _draw_objects(rng, true_target, ddf_fraction, spectroscopic, labelled=False):
+    "Per-object properties: a dict of arrays of length n (NaN where a property does not apply); a `labelled` object's spectrum gave its redshift."
     n = len(true_target)
     galactic = np.isin(true_target, GALACTIC_TARGETS)
     P = {'true_target': true_target, 'ddf': rng.random(n) < ddf_fraction, 'galactic': galactic}
@@ -426,7 +426,7 @@ def _draw_objects(rng, true_target, ddf_fraction, spectroscopic):
     P['true_z'], P['M'], P['true_av'] = z, M, a_v
     P['true_distmod'] = np.where(galactic, np.nan, distance_modulus(z))
     P['hostgal_photoz'], P['hostgal_photoz_err'] = _draw_photoz(rng, z, galactic)
-    has_specz = spectroscopic | (rng.random(n) < 0.3)                # every training object has its host's redshift
+    has_specz = spectroscopic | labelled | (rng.random(n) < 0.3)     # every training object has its host's redshift
     P['hostgal_specz'] = np.where(galactic, 0.0, np.where(has_specz, z.round(4), np.nan))
     P['distmod'] = np.where(galactic, np.nan, distance_modulus(P['hostgal_photoz'])).round(4)
     # what the host's dust, the SN Ia colour and the colour scatter do to each filter (a factor on the flux)
@@ -666,10 +666,11 @@ def _sample_default(name):
 MIN_DETECTIONS = 2
 "An object enters a set only if at least this many of its observations are detections: PLAsTiCC's trigger (Kessler et al. 2019)."
 
-def _simulate_objects(rng, true_target:np.ndarray, ddf_fraction:float, spectroscopic:bool, min_detections:int=MIN_DETECTIONS) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _simulate_objects(rng, true_target:np.ndarray, ddf_fraction:float, spectroscopic:bool, min_detections:int=MIN_DETECTIONS,
+                      labelled:bool=False) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Light curves and metadata of objects of classes `true_target`, their `object_id` the index 0 .. n-1."
     n_objects = len(true_target)
-    P = _draw_objects(rng, true_target, ddf_fraction, spectroscopic)
+    P = _draw_objects(rng, true_target, ddf_fraction, spectroscopic, labelled)
     obj, mjd, filter, depth = _draw_visits(rng, P)
     P['peak'] = _draw_peaks(rng, P, in_season=spectroscopic)
     flare = true_target == 65
@@ -719,20 +720,23 @@ def simulate_plasticc(n_objects:int=7848, # number of objects
                       spectroscopic:bool|None=None, # spectroscopic selection, peaks in season (default: `SAMPLE_DEFAULTS`)
                       min_detections:int=MIN_DETECTIONS, # keep only objects with at least this many detections (0: all)
                       min_per_class:int=0, # at least this many objects of each challenge class (`class_counts`)
+                      representative:bool=False, # a training set drawn as the test set is (`SAMPLE_DEFAULTS`), without class 99
                      ) -> tuple[pd.DataFrame, pd.DataFrame]: # light curves, metadata
     "Simulate PLAsTiCC-like light curves and metadata of `n_objects` objects that pass the detection trigger."
     if sample not in ('train', 'test'): raise ValueError(f"sample must be 'train' or 'test', got {sample!r}")
+    if representative and sample != 'train': raise ValueError("`representative` draws a training set like the test set: use sample='train'")
     frac_unknown = SAMPLE_DEFAULTS[sample]['frac_unknown'] if frac_unknown is None else frac_unknown
     if sample == 'train' and frac_unknown: raise ValueError("class 99 exists only in the test set: use sample='test'")
-    ddf_fraction = SAMPLE_DEFAULTS[sample]['ddf_fraction'] if ddf_fraction is None else ddf_fraction
-    spectroscopic = SAMPLE_DEFAULTS[sample]['spectroscopic'] if spectroscopic is None else spectroscopic
+    drawn_as = 'test' if representative else sample
+    ddf_fraction = SAMPLE_DEFAULTS[drawn_as]['ddf_fraction'] if ddf_fraction is None else ddf_fraction
+    spectroscopic = SAMPLE_DEFAULTS[drawn_as]['spectroscopic'] if spectroscopic is None else spectroscopic
     rng = np.random.default_rng(seed)
-    needed = class_counts(n_objects, frac_unknown, sample, min_per_class)
+    needed = class_counts(n_objects, frac_unknown, drawn_as, min_per_class)
     parts, offset = [], 0
     for _ in range(20):                                       # rounds of candidates, until every class is full
         if not any(needed.values()): break
         candidates = rng.permutation(np.repeat(list(needed), [2 * n + 2 if n else 0 for n in needed.values()]))
-        light_curves, meta = _simulate_objects(rng, candidates, ddf_fraction, spectroscopic, min_detections)
+        light_curves, meta = _simulate_objects(rng, candidates, ddf_fraction, spectroscopic, min_detections, labelled=sample == 'train')
         keep = _passing(light_curves, meta, needed, min_detections)
         for t in needed: needed[t] -= int((keep & (meta.true_target.to_numpy() == t)).sum())
         index = np.full(len(meta), -1); index[keep] = offset + np.arange(keep.sum())
@@ -814,6 +818,7 @@ def simulate_plasticc_files(directory, # where to write
                             spectroscopic:bool|None=None, # spectroscopic selection (default: `SAMPLE_DEFAULTS`)
                             show_progress:bool|None=None, # a progress bar over objects (None: on a terminal only)
                             min_per_class:int=0, # at least this many objects of each challenge class, in all
+                            representative:bool=False, # a training set drawn as the test set is (`simulate_plasticc`)
                            ) -> tuple[list[Path], Path]: # light-curve files, metadata file
     "Simulate a PLAsTiCC-like set and write it in the files of a release, batch by batch."
     plasticc_file_names(schema, sample, n_files, gzip)           # validates the arguments early
@@ -827,7 +832,8 @@ def simulate_plasticc_files(directory, # where to write
                 n = min(batch_objects, size - start)
                 lcs, meta = simulate_plasticc(n, sample, seed=np.random.SeedSequence([seed, batch]).generate_state(1)[0],
                                               frac_unknown=frac_unknown, ddf_fraction=ddf_fraction, first_object_id=first_id,
-                                              spectroscopic=spectroscopic, min_per_class=-(-min_per_class * n // n_objects))
+                                              spectroscopic=spectroscopic, min_per_class=-(-min_per_class * n // n_objects),
+                                              representative=representative)
                 first_id = int(meta.object_id.iloc[-1]) + 1
                 paths = write_plasticc(directory, lcs, meta, schema, sample, gzip, n_files, file_index=file_index,
                                        append=start > 0, append_metadata=batch > 0)
