@@ -3,6 +3,9 @@ bundled Bazin set (3,000 objects) or on the benchmark's training set (`--data be
 PLAsTiCC-like training objects of `lc_benchmark` on its 70-step grid), 20% of the objects for validation. On the
 bundled set, the autoencoder's reference size also runs in float32 against mixed_bfloat16 (equal results: the
 validation loss after the same epochs; float32 trains for the reference's epochs, not within its time).
+On the benchmark's training set, `--part tokens` times the token classifier (the benchmark's token run: batches of
+128, the challenge's class weights) at its default size and larger ones, and the default size with the cosine
+schedule (which keeps the default's epochs: it decays over them); the FLOPs are those of the longest sequence.
 
 The first configuration of a part (the autoencoder's reference size, the encoder classifier's default) trains
 for a fixed number of epochs; its best validation loss
@@ -29,7 +32,8 @@ from lc_transformer.benchmark import BenchmarkConfig, BenchmarkDataConfig, bench
 from lc_transformer.data import split_by_object, BUILTIN_BAZIN
 from lc_transformer.metrics import kaggle_weighted_log_loss
 from lc_transformer.classifier_inputs import final_probabilities
-from lc_transformer.sources import load_dataset, light_curves_of
+from lc_transformer.sources import load_dataset, light_curves_of, tokens_of
+from lc_transformer.token_transformer import token_probabilities
 from lc_transformer.config import TrainConfig, ClassifierConfig
 from lc_transformer.train import train_autoencoder, train_classifier_run
 from lc_transformer.distribute import resolve_precision
@@ -42,6 +46,9 @@ AE_SIZES_BENCHMARK = {'default (32, 2+2 layers)': dict(d_model=32, num_layers=2,
                       '32, 1+1 layers': dict(d_model=32, num_layers=1, num_heads=4, dff=64),
                       '16, 1+1 layers': dict(d_model=16, num_layers=1, num_heads=2, dff=32)}
 MAX_EPOCHS = 1000                                   # the time budget ends the smaller configurations' runs
+TOKEN_CONFIGURATIONS = {'default (32, 1 layer), constant': {}, '32, 2 layers, constant': dict(num_layers=2),
+                        '64, 2 layers, constant': dict(d_model=64, num_layers=2, num_heads=4, dff=128),
+                        'default (32, 1 layer), cosine': {'options.schedule': 'cosine'}}
 CLASSIFIER_SIZES = {'default (32, 2 layers)': dict(d_model=32, num_layers=2, num_heads=4, dff=64),
                     '32, 1 layer': dict(d_model=32, num_layers=1, num_heads=4, dff=64),
                     '16, 1 layer': dict(d_model=16, num_layers=1, num_heads=2, dff=32)}
@@ -100,33 +107,37 @@ def sweep(name, configs, epochs, seeds, lcs, measure='validation loss', score=No
     return {**part_table(f"{name}, {epochs} epochs", runs, next(iter(configs)), flops, measure), 'runs': runs}
 
 def benchmark_training_set(directory):
-    "The grid light curves of the benchmark's training objects, simulated into `directory` unless they are there."
+    "The benchmark's training objects (`ObservationSet`) and config, simulated into `directory` unless they are there."
     config = BenchmarkConfig(out=str(directory))
     if (directory/'data').is_dir(): config.data = BenchmarkDataConfig(source=str(directory/'data'))
-    train, _ = benchmark_data(config)
-    return light_curves_of(train, config.grid)
+    return benchmark_data(config)[0], config
 
-def validation_kaggle_log_loss(lcs, valid_fraction=0.2):
+def validation_kaggle_log_loss(lcs, valid_fraction=0.2, probabilities=final_probabilities):
     "`seed -> score(model)`: the Kaggle-weighted log-loss on the validation objects that training with `seed` holds out."
     def for_seed(seed):
         valid = split_by_object(lcs, valid_fraction, seed=seed)[1]
-        return lambda model: kaggle_weighted_log_loss(valid.labels, final_probabilities(model, valid), valid.class_codes)
+        return lambda model: kaggle_weighted_log_loss(valid.labels, probabilities(model, valid), valid.class_codes)
     return for_seed
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--data', default='bundled', choices=['bundled', 'benchmark'])
     parser.add_argument('--benchmark_dir', default='runs/benchmark', help="the benchmark's directory: its data/ is read if there")
-    parser.add_argument('--part', nargs='+', default=['ae', 'classifier'], choices=['ae', 'classifier'])
+    parser.add_argument('--part', nargs='+', default=['ae', 'classifier'], choices=['ae', 'classifier', 'tokens'])
     parser.add_argument('--epochs_ae', type=int, default=6)
     parser.add_argument('--epochs_classifier', type=int, default=10)
+    parser.add_argument('--epochs_tokens', type=int, default=60, help="the token classifier's epochs (the benchmark's at most)")
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
     parser.add_argument('--out', help='JSON results (default benchmarks/results/time_to_quality[_benchmark].json)')
     args = parser.parse_args()
     on_benchmark = args.data == 'benchmark'
+    if 'tokens' in args.part and not on_benchmark: parser.error("--part tokens needs --data benchmark (the bundled set has no observations)")
     out = args.out or f"benchmarks/results/time_to_quality{'_benchmark' if on_benchmark else ''}.json"
     info = machine()
-    lcs = benchmark_training_set(Path(args.benchmark_dir)) if on_benchmark else load_dataset(BUILTIN_BAZIN)
+    if on_benchmark:
+        train, benchmark = benchmark_training_set(Path(args.benchmark_dir))
+        lcs = light_curves_of(train, benchmark.grid)
+    else: lcs = load_dataset(BUILTIN_BAZIN)
     print(f"{info['cores']} CPU cores, fp32 matmul peak {info['matmul_peak_gflops']:.0f} GFLOP/s (numpy 2048x2048), "
           f"precision 'auto' = {resolve_precision()}; {args.data} data: {len(lcs):,} objects, {lcs.n_steps} steps")
     steps = lcs.flux.shape[1]
@@ -148,6 +159,18 @@ def main():
             quality = (dict(measure='validation Kaggle-weighted log-loss', score=validation_kaggle_log_loss(lcs))
                        if on_benchmark else {})
             result['classifier'] = sweep('encoder classifier', configs, args.epochs_classifier, args.seeds, lcs, **quality)
+        if 'tokens' in args.part:
+            tokens = tokens_of(train, benchmark.tokens.options.tokens)
+            longest = int(np.diff(tokens.offsets).max())
+            token_run = lambda options: lambda seed: benchmark.tokens.with_options(out=f'{tmp}/tokens', seed=seed, **options)
+            configs = {}
+            for label, options in TOKEN_CONFIGURATIONS.items():
+                size = token_run(options)(0).options.size
+                flops = forward_flops(longest, lcs.n_filters, size.d_model, size.num_layers, size.dff, decoder=False)
+                configs[label] = (train_classifier_run, token_run(options), flops, 'cosine' in label)
+            result['tokens'] = sweep('token classifier', configs, args.epochs_tokens, args.seeds, tokens,
+                                     measure='validation Kaggle-weighted log-loss',
+                                     score=validation_kaggle_log_loss(tokens, probabilities=token_probabilities))
     with open(out, 'w') as f: json.dump(result, f, indent=1)
     print(f"written to {out}")
 
