@@ -314,8 +314,8 @@ def _train_token_classifier(run:BenchmarkRun, name:str, pretrained:str|None=None
                             metadata_tokens:bool=False,
                             augmented:bool=False): # also train on avocado's redshifted copies (`redshifted_set`) of the fit objects
     "Train the token classifier of `run.config.tokens` on the run's split; `predict(observation_set)`."
-    config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/(name + '_augmented' * augmented)), valid_fraction=run.config.valid_fraction,
-                                            pretrained=pretrained, metadata_tokens=metadata_tokens)
+    config = run.config.tokens.with_options(seed=run.seed, out=str(run.out/(name + '_augmented' * augmented)),
+                                            valid_fraction=run.config.valid_fraction, pretrained=pretrained, metadata_tokens=metadata_tokens)
     inputs = inputs or (lambda s: tokens_of(s, config.options.tokens))
     tokens = inputs(run.training_set)
     if augmented: tokens = concat_tokens([tokens, inputs(_redshifted_fit_objects(run))])
@@ -377,7 +377,7 @@ def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|N
     return ObservationSet(pd.concat(list(whole_object_batches(reader, max_objects)), ignore_index=True), metadata, classes)
 
 def check_data_settings(data:BenchmarkDataConfig):
-    "A ValueError unless a simulated test set of `data.n_test` objects can hold `data.min_test_per_class` of each class, and the training set is simulated where it must be representative."
+    "A ValueError unless a simulated test set can hold `data.min_test_per_class` of each class, and a representative training set is simulated."
     if data.source is not None and data.representative_training:
         raise ValueError(f"a representative training set is simulated, but `data.source` reads {data.source}: drop one of the two")
     n_classes = len(PLASTICC_TRAIN_TARGETS) + 1
