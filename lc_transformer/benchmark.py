@@ -62,6 +62,7 @@ class BenchmarkDataConfig(Config):
     min_test_per_class: int = setting(100, "each class of a simulated test set holds at least this many objects (`simulate.class_counts`)")
     representative_training: bool = setting(False, "simulate a training set drawn as the test set is (`simulate_plasticc`'s "
                                                     "representative), not a spectroscopic one like PLAsTiCC's")
+    min_train_per_class: int = setting(0, "each class of a simulated training set holds at least this many objects")
 
 DEVELOPMENT_SEEDS = range(100)
 "Simulation seeds on which design decisions may be tried (a run uses its seed, seed + 1 and seed + 2)."
@@ -377,13 +378,15 @@ def read_observation_set(directory, sample:str, classes:tuple, max_objects:int|N
     return ObservationSet(pd.concat(list(whole_object_batches(reader, max_objects)), ignore_index=True), metadata, classes)
 
 def check_data_settings(data:BenchmarkDataConfig):
-    "A ValueError unless a simulated test set can hold `data.min_test_per_class` of each class, and a representative training set is simulated."
+    "A ValueError unless simulated sets can hold their floors of objects per class, and a representative training set is simulated."
     if data.source is not None and data.representative_training:
         raise ValueError(f"a representative training set is simulated, but `data.source` reads {data.source}: drop one of the two")
-    n_classes = len(PLASTICC_TRAIN_TARGETS) + 1
-    if data.source is None and not 0 <= data.min_test_per_class * n_classes <= data.n_test:
-        raise ValueError(f"{data.n_test:,} test objects cannot hold {data.min_test_per_class} of each of the {n_classes} classes: "
-                         "lower `min_test_per_class` or raise `n_test`")
+    if data.source is not None: return
+    for sample, n, floor, n_classes in (('test', data.n_test, data.min_test_per_class, len(PLASTICC_TRAIN_TARGETS) + 1),
+                                        ('train', data.n_train, data.min_train_per_class, len(PLASTICC_TRAIN_TARGETS))):
+        if not 0 <= floor * n_classes <= n:
+            raise ValueError(f"{n:,} {sample} objects cannot hold {floor} of each of the {n_classes} classes: "
+                             f"lower `min_{sample}_per_class` or raise `n_{sample}`")
 
 def benchmark_data(config:BenchmarkConfig, verbose:int=0) -> tuple[ObservationSet, ObservationSet]:
     "The training and test sets of the benchmark (simulated into `out/data` unless `data.source` is given)."
@@ -394,7 +397,7 @@ def benchmark_data(config:BenchmarkConfig, verbose:int=0) -> tuple[ObservationSe
         directory = Path(config.out)/'data'
         for sample, n in (('train', data.n_train), ('test', data.n_test)):
             simulate_plasticc_files(directory, n, sample, schema='unblinded', seed=data.simulation_seed + (sample == 'test'),
-                                    min_per_class=data.min_test_per_class if sample == 'test' else 0,
+                                    min_per_class=data.min_test_per_class if sample == 'test' else data.min_train_per_class,
                                     representative=data.representative_training and sample == 'train')
             if verbose: print(f"simulated {n:,} {sample} objects into {directory}", flush=True)
     elif not Path(directory).is_dir(): raise FileNotFoundError(f"no PLAsTiCC directory at {directory}")

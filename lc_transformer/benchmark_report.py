@@ -260,7 +260,7 @@ def plot_benchmark_confusion(result:dict, model:str, ax=None) -> plt.Figure:
 def plot_learning_curves(curves:dict, ax=None) -> plt.Figure:
     "Log-loss of the baseline and the model of a learning-curve file (`benchmarks/learning_curve.py`) against the training-set size, one line style per training selection."
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4))
-    for (selection, curve), style in zip(curves['curves'].items(), ('-', '--', ':')):
+    for (selection, curve), style in zip(curves['curves'].items(), ('-', '--', ':', '-.')):
         sizes = [r['n_train'] for r in curve['rows']]
         for name, colour in ((curves['baseline'], 'C0'), (curves['model'], 'C1')):
             ax.plot(sizes, [r[name] for r in curve['rows']], 'o' + style, color=colour, label=f'{name}, {selection}')
@@ -286,10 +286,11 @@ def run_description(result:dict) -> str:
                      for p, m in zip(parts, machines))
     simulated = result['config']['data'] if data['source'] == 'simulated' else {}
     seed = f", simulation seed {simulated['simulation_seed']}" if simulated else ''
-    floor = simulated.get('min_test_per_class', 0)
+    floors = ', '.join(f"at least {simulated[f'min_{sample}_per_class']} {sample} objects per class" for sample in ('train', 'test')
+                       if simulated.get(f'min_{sample}_per_class'))
     training = 'representative' if simulated.get('representative_training') else 'spectroscopic' if simulated else ''
     return (f"{runs}; {data['n_train']:,} {training + ' ' if training else ''}training and {data['n_test']:,} test objects "
-            f"({data['source']}{seed}{f', at least {floor} test objects per class' if floor else ''}), {len(result['seeds'])} training seed(s)")
+            f"({data['source']}{seed}{', ' + floors if floors else ''}), {len(result['seeds'])} training seed(s)")
 
 def headline_markdown(result:dict) -> str:
     "The headline table of `result` as markdown, followed by the line that says where it comes from."
@@ -302,7 +303,7 @@ _COMPARABLE = {'data.n_train': None, 'data.n_test': None, 'data.class_counts_tra
                'config.data.n_train': None, 'config.data.n_test': None, 'config.data.simulation_seed': None,
                'config.valid_fraction': None, 'config.label_fraction': 1., 'config.early_objects': None,
                'config.truncated_copies': None, 'config.copies_until': None, 'config.data.min_test_per_class': 0,
-               'config.data.representative_training': False}
+               'config.data.representative_training': False, 'config.data.min_train_per_class': 0}
 "What runs must share to be merged, with the value of a setting that results written before it existed had."
 _PROVENANCE = ('command', 'created', 'seconds', 'machine', 'versions', 'config')
 "What a merged result keeps of each run it holds (in `merged_from`), with the run's models."

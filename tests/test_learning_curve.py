@@ -20,15 +20,16 @@ def test_learning_curve_keeps_one_curve_per_selection(tmp_path):
         assert result['data']['n_train'] == row['n_train'] and not result['config']['data']['representative_training']
         assert row['lead'] == pytest.approx(row['features_lightgbm'] - row[BASELINE], abs=1e-6)
         assert row['lead'] == result['comparisons']['models']['features_lightgbm']['test']['difference']
-    curve('--sizes', 100, '--representative')
+        assert [e['day'] for e in row['early']] == result['early_days'] and {e['verdict'] for e in row['early']} <= {'ahead', 'tie', 'behind'}
+    curve('--sizes', 100, '--representative', '--min_train_per_class', 3)
     stored = json.loads(out.read_text())
     assert stored['curves']['spectroscopic'] == spectroscopic            # the other selection's curve is kept as it was
-    representative = json.loads((tmp_path/'runs'/'representative'/'n_train_100'/'benchmark.json').read_text())
+    representative = json.loads((tmp_path/'runs'/'representative_at_least_3_per_class'/'n_train_100'/'benchmark.json').read_text())
     spectroscopic_run = json.loads((tmp_path/'runs'/'spectroscopic'/'n_train_100'/'benchmark.json').read_text())
-    assert representative['config']['data']['representative_training']
+    assert representative['config']['data']['representative_training'] and min(representative['data']['class_counts_train'].values()) >= 3
     assert representative['data']['class_counts_test'] == spectroscopic_run['data']['class_counts_test']    # the same test objects
     assert representative['data']['class_counts_train'] != spectroscopic_run['data']['class_counts_train']
-    assert [r['n_train'] for r in stored['curves']['representative']['rows']] == [100]
+    assert [r['n_train'] for r in stored['curves']['representative, at least 3 per class']['rows']] == [100]
     refused = run(sys.executable, ROOT/'benchmarks'/'learning_curve.py', '--sizes', 100, *common, '--seeds', 2, cwd=tmp_path)
     assert refused.returncode == 2 and 'made with other settings' in refused.stderr and "'seeds': (1, 2)" in refused.stderr, refused.stderr
     assert json.loads(out.read_text()) == stored
