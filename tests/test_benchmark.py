@@ -4,16 +4,17 @@ import numpy as np
 import pytest
 from lc_transformer.benchmark import HELD_OUT_SIMULATION_SEED, DEVELOPMENT_SEEDS, QUICK
 from lc_transformer.benchmark_report import (load_benchmark_result, load_object_losses, headline_markdown, check_benchmark_result,
-                                             compare_with_baseline)
+                                             compare_with_baseline, run_description)
 from tools import assert_one_line_error, assert_succeeded, run_tool
 
 def test_quick_benchmark_from_the_command_line(tmp_path):
-    """Two LightGBM models (the deep models run in the quick benchmark of the benchmark page), two seeds: the result file,
-    its summaries and its paired comparison."""
+    """Two LightGBM models (the deep models run in the quick benchmark of the benchmark page), two seeds, a representative
+    training set: the result file, its summaries and its paired comparison."""
     result = assert_succeeded(run_tool('lc_benchmark', '--quick', '--out', tmp_path/'bench', '--models',
                                        'features_lightgbm,features_lightgbm_augmented', '--baseline', 'features_lightgbm',
-                                       '--seeds', 2, '--verbose', 0))
+                                       '--seeds', 2, '--representative_training', '--verbose', 0))
     record = check_benchmark_result(json.loads((tmp_path/'bench'/'benchmark.json').read_text()))
+    assert record['config']['data']['representative_training'] and 'representative training' in run_description(record)
     assert sorted(record['models']) == ['features_lightgbm', 'features_lightgbm_augmented'] and record['seeds'] == [0, 1]
     runs = record['models']['features_lightgbm_augmented']['runs']
     assert [r['seed'] for r in runs] == [0, 1] and runs[0]['scores'] != runs[1]['scores']     # two trainings, two results
