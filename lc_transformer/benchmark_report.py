@@ -17,8 +17,8 @@ __all__ = ['SUMMARY_SCORES', 'EARLY_SCORES', 'COMPARISON_LEVEL', 'BENCHMARK_SCHE
            'bootstrap_class_weighted_means', 'comparison_verdict', 'paired_comparison', 'save_object_losses',
            'load_object_losses', 'compare_with_baseline', 'comparison_sentences', 'early_comparison_table',
            'check_benchmark_result', 'results_table', 'plot_early_curves', 'per_class_table',
-           'plot_benchmark_confusion', 'plot_learning_curves', 'load_benchmark_result', 'run_description',
-           'headline_markdown', 'with_seeds', 'merge_benchmark_results']
+           'plot_benchmark_confusion', 'plot_learning_curves', 'learning_curve_sentences', 'load_benchmark_result',
+           'run_description', 'headline_markdown', 'with_seeds', 'merge_benchmark_results']
 
 # %% ../nbs/27_benchmark_report.ipynb #bcd89e70
 SUMMARY_SCORES = ('kaggle_weighted_log_loss', 'kaggle_weighted_log_loss_without_99', 'macro_roc_auc', 'accuracy',
@@ -267,6 +267,18 @@ def plot_learning_curves(curves:dict, ax=None) -> plt.Figure:
     ax.set(xscale='log', xlabel='labelled training objects', ylabel='Kaggle-weighted log-loss (with class 99)')
     ax.legend(fontsize='small')
     return fig
+
+def learning_curve_sentences(curves:dict) -> list:
+    "One sentence per curve of a learning-curve file: the model's lead over the baseline at each size, and where its line would cross zero."
+    sentences = []
+    for name, curve in curves['curves'].items():
+        leads = ', '.join(f"{r['lead']:+.3f} [{r['interval'][0]:+.3f}, {r['interval'][1]:+.3f}] at {r['n_train']:,}" for r in curve['rows'])
+        verdicts = sorted({r['verdict'] for r in curve['rows']})
+        crossing = (f"a straight line in log10(size) through them reaches zero at about {curve['crossing_size']:,.0f} objects"
+                    if curve['crossing_size'] else "the leads do not shrink with the size")
+        sentences.append(f"{name} training sets: `{curves['model']}` minus `{curves['baseline']}` is {leads} training objects "
+                         f"({' or '.join(verdicts)}); {crossing}.")
+    return sentences
 
 # %% ../nbs/27_benchmark_report.ipynb #22f20191
 def load_benchmark_result(path) -> dict:
