@@ -167,7 +167,7 @@ def main():
             for label, options in TOKEN_CONFIGURATIONS.items():
                 size = token_run(options)(0).options.size
                 flops = forward_flops(longest, lcs.n_filters, size.d_model, size.num_layers, size.dff, decoder=False)
-                configs[label] = (train_classifier_run, token_run(options), flops, 'cosine' in label)
+                configs[label] = (train_classifier_run, token_run(options), flops, options.get('options.schedule') == 'cosine')
             result['tokens'] = sweep('token classifier', configs, args.epochs_tokens, args.seeds, tokens,
                                      measure='validation Kaggle-weighted log-loss',
                                      score=validation_kaggle_log_loss(tokens, probabilities=token_probabilities))

@@ -31,8 +31,6 @@ from lc_transformer.benchmark_report import plot_learning_curves
 
 BASELINE = 'features_lightgbm_augmented'
 SELECTIONS = ('spectroscopic', 'representative')
-SETTINGS = ('model', 'baseline', 'simulation_seed', 'n_test', 'seeds', 'min_test_per_class')
-"What every row of a learning-curve file shares."
 
 def curve_name(selection:str, min_train_per_class:int) -> str:
     "The name of a curve in a learning-curve file: the selection, and the training floor if there is one."

@@ -476,9 +476,8 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     if unknown: raise ValueError(f"unknown benchmark model(s) {unknown}: expected some of {list(BENCHMARK_MODELS)}")
     began, out, this_machine = time.perf_counter(), Path(config.out), machine()
     say = lambda text: print(f"[{time.perf_counter() - began:6.0f} s] {text}", flush=True) if verbose else None
-    check_data_settings(config.data)
+    train, test = benchmark_data(config, verbose)                       # refuses settings it cannot meet before writing anything
     config.save(out/'config.json')
-    train, test = benchmark_data(config, verbose)
     say(f"training set {train}, test set {test}")
     rng = np.random.default_rng(config.data.simulation_seed)
     early_ids = rng.choice(test.object_ids, min(config.early_objects, len(test)), replace=False)
