@@ -11,8 +11,8 @@ points, 47% of the steps have one). Prints every round, the median of each figur
 median of the ratios of the rounds (ours over the original for rates, the original over ours for reconstruction
 time; each round pairs two neighbouring runs, so this one is the least disturbed by a machine whose speed drifts), and the machine's fp32 matmul peak at the
 start and the end. Ours runs as shipped: `build_autoencoder` with the default options (precision 'auto',
-skip_unobserved), `fit` on numpy arrays; reconstruction is `reconstruct` with its default batch against the original's
-one light curve at a time, and its largest difference from the naive loop is printed. The first line names the CPU,
+skip_unobserved), `fit` on numpy arrays; reconstruction is `reconstruct` with its default batch and streams (one per core)
+against the original's one light curve at a time, and its largest difference from the naive loop is printed. The first line names the CPU,
 whether it multiplies bfloat16 natively and the precision that 'auto' trains in. `--emulate_fp32_machine` measures
 as on a CPU without AVX-512 (the other kind of machine here), with any mode: oneDNN's and XLA's kernels limited to
 AVX2 in every process (`AVX2_ONLY`), ours in float32.
@@ -42,7 +42,7 @@ def measure_ours(n, precision='auto'):
     import keras
     from lc_transformer.config import TrainConfig
     from lc_transformer.train import build_autoencoder
-    from lc_transformer.transformer import autoencoder_inputs, reconstruct, reconstruct_naive, float32_copy
+    from lc_transformer.transformer import autoencoder_inputs, reconstruct, reconstruct_naive, float32_copy, available_cores
     flux, mask = original_data(n)
     inputs, weight = autoencoder_inputs(flux, mask), mask.astype('float32')
     keras.utils.set_random_seed(0)
@@ -61,7 +61,8 @@ def measure_ours(n, precision='auto'):
     per_curve = (time.perf_counter() - start) / n
     difference = float(np.abs(fast[:2] - reconstruct_naive(float32_copy(model), flux[:2], mask[:2])).max())
     return {'training': training, 'forward': forward, 'reconstruction_s': per_curve, 'max_difference_from_naive': difference,
-            'precision': model.dtype_policy.name, 'skip_unobserved': config.skip_unobserved}
+            'precision': model.dtype_policy.name, 'skip_unobserved': config.skip_unobserved,
+            'streams': available_cores()}
 
 ORIGINAL_LINES = {'training': r'original training: ([\d.]+) light curves/s', 'forward': r'original teacher-forced forward pass: ([\d.]+)',
                   'reconstruction_s': r'original reconstruction of one light curve \(autoregressive\): ([\d.]+) s'}
@@ -101,7 +102,7 @@ def side_by_side(seed_directory, python, rounds, n, precision='auto'):
     median = {who: {k: statistics.median(r[k] for r in rs) for k in ORIGINAL_LINES} for who, rs in runs.items()}
     ours = runs['ours'][-1]
     print(f"\nours as shipped: precision {ours['precision']}, skip_unobserved={ours['skip_unobserved']}, jit_compile=False; "
-          f"reconstruction: `reconstruct`, default batch, decoded in float32; largest difference from the naive loop "
+          f"reconstruction: `reconstruct`, default batch and streams ({ours['streams']}), decoded in float32; largest difference from the naive loop "
           f"(2 light curves, naive loop of the float32 model): {ours['max_difference_from_naive']:.2e}")
     print(f"{'median of ' + str(rounds) + ' rounds':32} {'original':>12} {'lc_transformer':>15} {'ratio of medians':>17} "
           f"{'median of the rounds ratios (each round)':>40}")

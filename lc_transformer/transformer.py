@@ -4,7 +4,8 @@
 
 # %% ../nbs/10_transformer.ipynb #cd831391
 from __future__ import annotations
-import weakref
+import os, weakref
+from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from .cli import quiet_backend_import
 quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
@@ -18,8 +19,8 @@ __all__ = ['RECONSTRUCTION_BATCH_SIZE', 'positional_encoding', 'observed_steps',
            'decoder_step_mask', 'ObservedSteps', 'is_registered_as', 'large_negative', 'CachedMultiHeadAttention',
            'EncoderLayer', 'DecoderLayer', 'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder',
            'decoder_steps', 'selected_steps', 'take_steps', 'spread_steps', 'TransformerAutoencoder',
-           'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive', 'reconstruct', 'attention_maps',
-           'forward_flops']
+           'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive', 'available_cores', 'reconstruct',
+           'attention_maps', 'forward_flops']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -615,6 +616,10 @@ def _padded_batch(x:np.ndarray, size:int) -> np.ndarray:
     return np.concatenate([x, np.repeat(x[-1:], size - len(x), axis=0)]) if len(x) < size else x
 
 # %% ../nbs/10_transformer.ipynb #c8dfb73e
+def available_cores() -> int:
+    "CPU cores this process may run on."
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
+
 RECONSTRUCTION_BATCH_SIZE = 128
 "Light curves that `reconstruct` decodes together by default: within 3% of the fastest on a 2-core CPU with AVX-512 and the fastest with AVX2 only (`benchmarks/bench_transformer.py --decoder_batches`)."
 
@@ -623,18 +628,29 @@ def reconstruct(model:TransformerAutoencoder,
                 observed:np.ndarray, # their observation mask, boolean or 0/1, same shape
                 batch_size:int=RECONSTRUCTION_BATCH_SIZE, # light curves decoded together (a smaller last batch is padded to a power of two)
                 show_progress:bool|None=None, # a progress bar over light curves (None: on a terminal only)
+                streams:int|None=None, # batches decoded at the same time, each in a thread (None: one per CPU core of this process)
                ) -> np.ndarray: # reconstructed light curves `(n, steps, filters)`
-    "Fast autoregressive reconstruction: encoder once, decoder step by step with cached keys and values."
+    """Fast autoregressive reconstruction: encoder once, decoder step by step with cached keys and values. The decoding
+    loop keeps about one core busy, so `streams` batches run side by side (fewer light curves than `streams` full
+    batches are split into `streams` smaller ones)."""
     inputs = autoencoder_inputs(flux, observed)
     decode = _decoder_function(model, inputs['flux'].shape[1:])
+    streams = available_cores() if streams is None else streams
+    if streams < 1: raise ValueError(f"`streams` must be positive, got {streams}")
+    batch_size = min(batch_size, max(1, -(-len(inputs['flux']) // streams)))
+
+    def decode_part(part):
+        n = part.stop - part.start
+        size = min(batch_size, 1 << (n - 1).bit_length())
+        decoded = decode(_padded_batch(inputs['flux'][part], size), _padded_batch(inputs['observed'][part], size))
+        return ops.convert_to_numpy(ops.cast(decoded, 'float32'))[:n]
+
     parts = []
-    with progress(total=len(inputs['flux']), desc='reconstructing', unit='LC', enabled=show_progress) as bar:
-        for part in _batches(len(inputs['flux']), batch_size):
-            n = part.stop - part.start
-            size = min(batch_size, 1 << (n - 1).bit_length())
-            decoded = decode(_padded_batch(inputs['flux'][part], size), _padded_batch(inputs['observed'][part], size))
-            parts.append(ops.convert_to_numpy(ops.cast(decoded, 'float32'))[:n])
-            bar.update(n)
+    with progress(total=len(inputs['flux']), desc='reconstructing', unit='LC', enabled=show_progress) as bar, \
+         ThreadPoolExecutor(streams) as pool:
+        for decoded in pool.map(decode_part, _batches(len(inputs['flux']), batch_size)):
+            parts.append(decoded)
+            bar.update(len(decoded))
     return np.concatenate(parts)
 
 # %% ../nbs/10_transformer.ipynb #0db53ee6
