@@ -620,6 +620,10 @@ def available_cores() -> int:
     "CPU cores this process may run on."
     return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
 
+def _stream_batch_size(n:int, batch_size:int, streams:int) -> int:
+    "`batch_size`, or less for fewer than `streams` full batches: enough for every stream, a power of two (few compiled shapes)."
+    return min(batch_size, 1 << (max(1, -(-n // streams)) - 1).bit_length())
+
 RECONSTRUCTION_BATCH_SIZE = 128
 "Light curves that `reconstruct` decodes together by default: within 3% of the fastest on a 2-core CPU with AVX-512 and the fastest with AVX2 only (`benchmarks/bench_transformer.py --decoder_batches`)."
 
@@ -637,7 +641,7 @@ def reconstruct(model:TransformerAutoencoder,
     decode = _decoder_function(model, inputs['flux'].shape[1:])
     streams = available_cores() if streams is None else streams
     if streams < 1: raise ValueError(f"`streams` must be positive, got {streams}")
-    batch_size = min(batch_size, max(1, -(-len(inputs['flux']) // streams)))
+    batch_size = _stream_batch_size(len(inputs['flux']), batch_size, streams)
 
     def decode_part(part):
         n = part.stop - part.start
