@@ -10,7 +10,7 @@ from .cli import quiet_backend_import
 quiet_backend_import()   # Keras and its backend, with their start-up log kept (see `cli`)
 import keras
 from keras import layers, ops
-from .transformer import EncoderLayer, large_negative, is_registered_as
+from .transformer import EncoderLayer, large_negative, is_registered_as, power_of_two_at_least
 from .tokens import Tokens
 from .config import TokenSize, check_choice, SCHEDULES, MONITORS
 from .metrics import kaggle_weighted_log_loss
@@ -444,7 +444,7 @@ def _predicted_batches(model:TokenClassifier, tokens:Tokens, batch_size:int):
     lengths, the batch filled up to a power of two objects (repeating its last one), so that the model meets few shapes."""
     for length, positions in TokenBatches(tokens, batch_size, target=None, bucket_lengths=PREDICTION_BUCKET_LENGTHS).batches:
         n = len(positions)
-        x = tokens.padded(np.r_[positions, np.repeat(positions[-1:], (1 << (n - 1).bit_length()) - n)], length)
+        x = tokens.padded(np.r_[positions, np.repeat(positions[-1:], power_of_two_at_least(n) - n)], length)
         yield positions, {k: v[:n] for k, v in x.items()}, np.asarray(model.predict_on_batch(x))[:n]
 
 PREDICTION_BATCH_SIZE = 1024

@@ -19,8 +19,8 @@ __all__ = ['RECONSTRUCTION_BATCH_SIZE', 'positional_encoding', 'observed_steps',
            'decoder_step_mask', 'ObservedSteps', 'is_registered_as', 'large_negative', 'CachedMultiHeadAttention',
            'EncoderLayer', 'DecoderLayer', 'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder',
            'decoder_steps', 'selected_steps', 'take_steps', 'spread_steps', 'TransformerAutoencoder',
-           'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive', 'available_cores', 'reconstruct',
-           'attention_maps', 'forward_flops']
+           'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive', 'available_cores',
+           'power_of_two_at_least', 'reconstruct', 'attention_maps', 'forward_flops']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -620,9 +620,13 @@ def available_cores() -> int:
     "CPU cores this process may run on."
     return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
 
+def power_of_two_at_least(n:int) -> int:
+    "The smallest power of two that is at least `n` (1 for `n` <= 1): batch sizes that keep compiled shapes few."
+    return 1 << (max(n, 1) - 1).bit_length()
+
 def _stream_batch_size(n:int, batch_size:int, streams:int) -> int:
     "`batch_size`, or less for fewer than `streams` full batches: enough for every stream, a power of two (few compiled shapes)."
-    return min(batch_size, 1 << (max(1, -(-n // streams)) - 1).bit_length())
+    return min(batch_size, power_of_two_at_least(-(-n // streams)))
 
 RECONSTRUCTION_BATCH_SIZE = 128
 "Light curves that `reconstruct` decodes together by default: within 3% of the fastest on a 2-core CPU with AVX-512 and the fastest with AVX2 only (`benchmarks/bench_transformer.py --decoder_batches`)."
@@ -645,7 +649,7 @@ def reconstruct(model:TransformerAutoencoder,
 
     def decode_part(part):
         n = part.stop - part.start
-        size = min(batch_size, 1 << (n - 1).bit_length())
+        size = min(batch_size, power_of_two_at_least(n))
         decoded = decode(_padded_batch(inputs['flux'][part], size), _padded_batch(inputs['observed'][part], size))
         return ops.convert_to_numpy(ops.cast(decoded, 'float32'))[:n]
 
