@@ -11,6 +11,10 @@ on the validation objects). Each row holds both models' means over the seeds, th
 minus baseline: per seed and the 95% bootstrap interval over test objects resampled within class), the verdict, the
 same at each day of the early curve, and the machine and date of its run, from the run's own `benchmark.json`.
 
+A run that stops (the 200,000-object sizes take hours) goes on with --resume: the same command reuses the model
+runs it scored and trains the rest from their last finished epoch (`lc_benchmark --resume`); such a row lists the
+runs it reused, and its seconds are those of its last process.
+
 --out keeps one curve per selection and training floor: a run adds its rows to its curve (a size run again replaces its
 row) and leaves the other curves alone, so the sizes of a curve may come from several sessions; a file made with other
 settings (model, simulation seed, test objects, seeds, class floor) is refused. The size at which each curve's lead
@@ -20,7 +24,7 @@ printed, and written to --out with the plot of both curves to --plot. Use a deve
 
     python benchmarks/learning_curve.py [--sizes 1000 4000 16000] [--representative] [--min_train_per_class 0] [--n_test 5000] [--seeds 1]
         [--simulation_seed 20] [--min_test_per_class 0] [--model tokens_tabular_augmented] [--config CONFIG] [--quick]
-        [--out benchmarks/results/learning_curve.json]
+        [--resume] [--out benchmarks/results/learning_curve.json]
 """
 import argparse, json, os, time
 from pathlib import Path
@@ -36,7 +40,8 @@ def curve_name(selection:str, min_train_per_class:int) -> str:
     "The name of a curve in a learning-curve file: the selection, and the training floor if there is one."
     return selection + (f', at least {min_train_per_class} per class' if min_train_per_class else '')
 
-def learning_curve(sizes, model:str, selection:str, min_train_per_class:int, settings:dict, out:Path, config:BenchmarkConfig) -> list:
+def learning_curve(sizes, model:str, selection:str, min_train_per_class:int, settings:dict, out:Path, config:BenchmarkConfig,
+                   resume:bool=False) -> list:
     "One row per training-set size of `selection`: both models' mean log-loss, the model's lead over the baseline, the run's time and machine."
     rows, name = [], curve_name(selection, min_train_per_class)
     for size in sizes:
@@ -46,7 +51,7 @@ def learning_curve(sizes, model:str, selection:str, min_train_per_class:int, set
                                      'data.min_test_per_class': settings['min_test_per_class'], 'data.min_train_per_class': min_train_per_class,
                                      'data.representative_training': selection == 'representative'})
         began = time.perf_counter()
-        result = run_benchmark(run, verbose=1, command=f'learning_curve.py {name} n_train {size}')
+        result = run_benchmark(run, verbose=1, command=f'learning_curve.py {name} n_train {size}', resume=resume)
         rows.append(curve_row(result, model, time.perf_counter() - began))
         row = rows[-1]
         print(f"{name} n_train {size}: {BASELINE} {row[BASELINE]:.3f}, {model} {row[model]:.3f}, lead {row['lead']:+.3f} "
@@ -59,7 +64,9 @@ def curve_row(result:dict, model:str, seconds:float) -> dict:
     lead = comparison['test']
     early = [dict(day=day, lead=c['difference'], interval=c['interval'], verdict=c['verdict'])
              for day, c in zip(result['early_days'], comparison['early'])]
+    reused = [r['reused_from'] for name in (BASELINE, model) for r in result['models'][name]['runs'] if 'reused_from' in r]
     return dict(n_train=result['data']['n_train'], seconds=seconds, machine=result['machine'], created=result['created'],
+                **({'reused': reused} if reused else {}),
                 **{name: result['models'][name]['summary']['kaggle_weighted_log_loss']['mean'] for name in (BASELINE, model)},
                 lead=lead['difference'], per_seed=lead['per_seed'], interval=lead['interval'], verdict=lead['verdict'], early=early)
 
@@ -96,6 +103,7 @@ if __name__ == '__main__':
     parser.add_argument('--config', help="a benchmark config.json to start from (the token model's options, say)")
     parser.add_argument('--quick', action='store_true', help="the benchmark's quick settings (tiny models; for tests)")
     parser.add_argument('--runs', default='runs/learning_curve', help='where the runs write')
+    parser.add_argument('--resume', action='store_true', help='go on with stopped runs of these settings (lc_benchmark --resume)')
     parser.add_argument('--out', default='benchmarks/results/learning_curve.json')
     parser.add_argument('--plot', default='benchmarks/results/learning_curve.png')
     args = parser.parse_args()
@@ -107,7 +115,7 @@ if __name__ == '__main__':
     except ValueError as e: parser.error(str(e))
     selection = SELECTIONS[args.representative]
     name = curve_name(selection, args.min_train_per_class)
-    rows = learning_curve(args.sizes, args.model, selection, args.min_train_per_class, settings, Path(args.runs), config)
+    rows = learning_curve(args.sizes, args.model, selection, args.min_train_per_class, settings, Path(args.runs), config, args.resume)
     curves = with_rows(stored_curves(Path(args.out), settings), name, rows)     # read again: another run may have added rows
     crossing = curves[name]['crossing_size']
     print(f"{name}: the lead of {args.model} over {BASELINE} would reach zero at "

@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_benchmark.ipynb #668efb0a
 from __future__ import annotations
-import functools, json, os, platform, time
+import functools, json, os, platform, shutil, time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,8 +46,8 @@ __all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KIND
            'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
            'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata',
            'fit_tokens_tabular_features', 'read_observation_set', 'check_data_settings', 'benchmark_data',
-           'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'run_benchmark',
-           'benchmark_cli']
+           'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'save_scored_run',
+           'load_scored_run', 'run_benchmark', 'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -469,15 +469,47 @@ def _class_counts(observation_set:ObservationSet) -> dict:
     values, counts = np.unique(codes, return_counts=True)
     return {str(v): int(c) for v, c in zip(values, counts)}
 
-def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:str='run_benchmark') -> dict:
-    "Simulate or read the data, train every model of `config.models` for each seed, score them; write `out/benchmark.json`."
+def _run_settings(config:BenchmarkConfig) -> dict:
+    "What a model's run depends on: the configuration but for the models run beside it, the baseline, the seeds' number and the bootstrap."
+    settings = {k: v for k, v in config.to_dict().items() if k not in ('models', 'baseline', 'seeds', 'n_boot')}
+    return json.loads(json.dumps(settings))
+
+def _check_resumable(stored_settings:dict, config:BenchmarkConfig, path:Path):
+    if stored_settings != _run_settings(config):
+        differ = sorted(k for k in stored_settings.keys() | _run_settings(config).keys() if stored_settings.get(k) != _run_settings(config).get(k))
+        raise ValueError(f"{path} was made with other settings ({', '.join(differ)}): resume with the same settings, or choose another `out`")
+
+def save_scored_run(path:Path, config:BenchmarkConfig, record:dict, losses:dict) -> Path:
+    "Write a scored model run (its record and each object's log-loss), the checkpoint that `run_benchmark(resume=True)` reuses."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stored = dict(settings=_run_settings(config), created=datetime.now(timezone.utc).isoformat(timespec='seconds'), cpu_model=cpu_model(),
+                  record=record, losses={'test': losses['test'].tolist(), 'early': [day.tolist() for day in losses['early']]})
+    path.with_suffix('.tmp').write_text(json.dumps(stored, allow_nan=True))
+    return path.with_suffix('.tmp').replace(path)
+
+def load_scored_run(path:Path, config:BenchmarkConfig) -> tuple[dict, dict]:
+    "The record and losses of a scored run written by `save_scored_run` with the settings of `config`; a ValueError if they differ."
+    stored = json.loads(Path(path).read_text())
+    _check_resumable(stored['settings'], config, path)
+    record = dict(stored['record'], reused_from=f"{path}, scored {stored['created']} on {stored['cpu_model']}")
+    return record, {'test': np.asarray(stored['losses']['test']), 'early': [np.asarray(day) for day in stored['losses']['early']]}
+
+def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:str='run_benchmark',
+                  resume:bool=False, # reuse the model runs an earlier, stopped run with the same settings scored in `out`
+                 ) -> dict:
+    """Simulate or read the data, train every model of `config.models` for each seed, score them; write `out/benchmark.json`.
+    Each scored model run is kept in `out/seed_N/scored/MODEL.json`. With `resume`, those are reused and a model's
+    training goes on from its last finished epoch (`train.RunBackup`); without, both are removed first."""
     config = BenchmarkConfig.from_dict(config) if isinstance(config, dict) else (config or BenchmarkConfig())
     unknown = [m for m in config.models if m not in BENCHMARK_MODELS]
     if unknown: raise ValueError(f"unknown benchmark model(s) {unknown}: expected some of {list(BENCHMARK_MODELS)}")
     began, out, this_machine = time.perf_counter(), Path(config.out), machine()
+    if resume and (out/'config.json').exists(): _check_resumable(_run_settings(BenchmarkConfig.load(out/'config.json')), config, out/'config.json')
     say = lambda text: print(f"[{time.perf_counter() - began:6.0f} s] {text}", flush=True) if verbose else None
     train, test = benchmark_data(config, verbose)                       # refuses settings it cannot meet before writing anything
     config.save(out/'config.json')
+    if not resume:
+        for stale in [*out.glob('seed_*/scored'), *out.glob('seed_*/*/backup')]: shutil.rmtree(stale)
     say(f"training set {train}, test set {test}")
     rng = np.random.default_rng(config.data.simulation_seed)
     early_ids = rng.choice(test.object_ids, min(config.early_objects, len(test)), replace=False)
@@ -504,15 +536,19 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
                                                         valid_fraction=config.valid_fraction, seed=seed)]
         run = BenchmarkRun(config, seed, labelled, valid_ids, out/f'seed_{seed}', max(verbose - 1, 0), train, test)
         for name in config.models:
-            record, object_losses = score_model(BENCHMARK_MODELS[name], run, test, early_sets)
-            if (run.out/name/BUNDLE_FILE).exists():       # a deep model's bundle: its card quotes the test scores
-                describe_bundle(run.out/name, benchmark=dict(test_set=test_set, **{k: record['scores'][k] for k in CARD_SCORES if k in record['scores']}))
+            scored = run.out/'scored'/f'{name}.json'
+            if resume and scored.exists(): record, object_losses = load_scored_run(scored, config)
+            else:
+                record, object_losses = score_model(BENCHMARK_MODELS[name], run, test, early_sets)
+                if (run.out/name/BUNDLE_FILE).exists():       # a deep model's bundle: its card quotes the test scores
+                    describe_bundle(run.out/name, benchmark=dict(test_set=test_set, **{k: record['scores'][k] for k in CARD_SCORES if k in record['scores']}))
+                save_scored_run(scored, config, record, object_losses)
             models[name]['runs'].append(record)
             losses['models'][name]['test'].append(object_losses['test'])
             for day_losses, day in zip(losses['models'][name]['early'], object_losses['early']): day_losses.append(day)
             say(f"seed {seed} {name}: Kaggle-weighted log-loss {record['scores']['kaggle_weighted_log_loss']:.3f} "
                 f"(without class 99 {record['scores']['kaggle_weighted_log_loss_without_99']:.3f}), "
-                f"trained in {record['train_seconds']:.0f} s")
+                f"trained in {record['train_seconds']:.0f} s" + (f" (reused: {record['reused_from']})" if 'reused_from' in record else ''))
     for name, model in models.items():
         model['summary'] = summarise_runs(model['runs'], sum(preparation_seconds[kind] for kind in model['reads']), len(test))
     result = dict(schema_version=BENCHMARK_SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec='seconds'),
@@ -554,16 +590,18 @@ def benchmark_cli(config:Param("a config.json of the benchmark to start from (co
                   label_fraction:option(_BENCHMARK, 'label_fraction')=None,
                   quick:Param("the whole pipeline on tiny data (for CI): overrides the sizes and epochs", bool)=False,
                   verbose:Param(verbose_help("0: the result only, 1: progress, 2: training progress too"), int)=1,
+                  resume:Param("go on with a stopped run of the same settings in `out`: reuse its scored model runs, and "
+                               "its models' training from their last finished epoch", bool)=False,
                  ):
     "Train every model on the same split of simulated (or real) PLAsTiCC data; score and time them; write benchmark.json."
     given = given_options(locals())
-    for name in ('config', 'verbose', 'quick', 'source', 'models', 'representative_training'): given.pop(name, None)
+    for name in ('config', 'verbose', 'quick', 'source', 'models', 'representative_training', 'resume'): given.pop(name, None)
     run = BenchmarkConfig.load(config) if config else BenchmarkConfig()
     if quick: run = run.with_options(**QUICK)
     if source is not None: run = run.with_options(**{'data.source': source})
     if representative_training: run = run.with_options(**{'data.representative_training': True})
     if models is not None: run = run.with_options(models=tuple(m.strip() for m in models.split(',')))
     run = run.with_options(**given)
-    result = run_benchmark(run, verbose=keras_verbosity(verbose), command='lc_benchmark ' + ' '.join(os.sys.argv[1:]))
+    result = run_benchmark(run, verbose=keras_verbosity(verbose), command='lc_benchmark ' + ' '.join(os.sys.argv[1:]), resume=resume)
     print(results_table(result).to_string())
     report_outputs(run.out, 'benchmark.json, object_losses.npz, a directory per seed')

@@ -334,6 +334,10 @@ class TokenBatches(keras.utils.PyDataset):
         self.epoch += 1
         if self.shuffle: self._make_batches()
 
+    def set_epoch(self, epoch:int):
+        "Shuffle and hide as in `epoch`: a run resumed from a backup at that epoch goes on as the run that never stopped."
+        if self.shuffle and epoch != self.epoch: self.epoch = epoch; self._make_batches()
+
     def __len__(self): return len(self.batches)
 
     def __getitem__(self, i):
@@ -428,7 +432,7 @@ def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:T
     train_batches = batches(train, True)
     rate = _learning_rate(learning_rate, schedule, epochs * len(train_batches), warmup_fraction)
     model.compile(keras.optimizers.Adam(rate), jit_compile=jit_compile, **compiled)
-    callbacks = list(callbacks)
+    callbacks = [keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: train_batches.set_epoch(epoch)), *callbacks]
     if monitor == 'val_kaggle_weighted_log_loss' and valid is not None: callbacks.insert(0, ValidationChallengeMetric(valid))
     if patience and valid is not None:
         callbacks.append(keras.callbacks.EarlyStopping(monitor, patience=patience, mode='min', restore_best_weights=True))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_train.ipynb #cbed3a8a
 from __future__ import annotations
-import json, math, shutil, tempfile
+import json, math, random, shutil, tempfile
 from pathlib import Path
 import numpy as np
 from .cli import quiet_backend_import
@@ -29,10 +29,11 @@ from .bundles import write_bundle, input_specification, grid_of, bundle_path, de
 from .simulate import simulate_plasticc_files
 
 # %% auto #0
-__all__ = ['VERBOSE_HELP', 'CONFIG_HELP', 'BUILTIN_RECIPE', 'build_autoencoder', 'run_callbacks', 'run_data', 'to_dataset',
-           'train_autoencoder', 'reconstruction_scores', 'build_classifier', 'train_classifier_run', 'run_tokens',
-           'train_token_classifier_run', 'pretrain_tokens', 'replicas_text', 'train_ae_cli', 'train_classifier_cli',
-           'pretrain_tokens_cli', 'train_builtin_model', 'train_builtin_model_cli']
+__all__ = ['VERBOSE_HELP', 'CONFIG_HELP', 'BUILTIN_RECIPE', 'build_autoencoder', 'RunBackup', 'early_stop', 'run_callbacks',
+           'run_data', 'to_dataset', 'train_autoencoder', 'reconstruction_scores', 'build_classifier',
+           'train_classifier_run', 'run_tokens', 'train_token_classifier_run', 'pretrain_tokens', 'replicas_text',
+           'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli', 'train_builtin_model',
+           'train_builtin_model_cli']
 
 # %% ../nbs/22_train.ipynb #db1ffc74
 def build_autoencoder(config:TrainConfig, n_filters:int=6) -> TransformerAutoencoder:
@@ -55,12 +56,66 @@ def _autoencoder_arrays(lcs:LightCurves, config:TrainConfig):
     return autoencoder_inputs(flux, lcs.mask, target if config.approximate else None), target, weight
 
 # %% ../nbs/22_train.ipynb #ea03592b
-def run_callbacks(out) -> list:
-    """The history of a run in `out/history.csv` (continued when the run resumes) and its backup in `out/backup`: the
-    last finished epoch, restored when the run starts again, removed when it ends."""
+class RunBackup(keras.callbacks.BackupAndRestore):
+    """Keras's backup of the last finished epoch (weights, optimizer, epoch), with the state of `early_stopping`, the
+    random seeds of the model's dropout (the variables its weights leave out) and Python's random state (from which
+    Keras shuffles the order of a `PyDataset`'s batches), restored with it."""
+    def __init__(self, backup_dir, early_stopping:keras.callbacks.EarlyStopping|None=None):
+        super().__init__(str(backup_dir))
+        self.early_stopping, self.state_path = early_stopping, Path(backup_dir)/'run_state.npz'
+
+    def _unsaved_variables(self) -> list:
+        saved = {id(v) for v in self.model.weights}
+        return [v for v in self.model.variables if id(v) not in saved]
+
+    def on_epoch_end(self, epoch, logs=None):
+        version, internal, gauss = random.getstate()
+        state = {'epochs': epoch + 1, **{f'variable_{i}': np.asarray(v) for i, v in enumerate(self._unsaved_variables())},
+                 'python_random': np.asarray(internal, np.uint64), 'python_random_version': version,
+                 'python_random_gauss': np.nan if gauss is None else gauss}
+        stop = self.early_stopping
+        if stop is not None:
+            state.update(wait=stop.wait, stopped_epoch=stop.stopped_epoch, best_epoch=stop.best_epoch,
+                         best=np.nan if stop.best is None else stop.best,
+                         **{f'best_weight_{i}': w for i, w in enumerate(stop.best_weights or [])})
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.state_path.with_suffix('.tmp'), 'wb') as f: np.savez(f, **state)
+        self.state_path.with_suffix('.tmp').replace(self.state_path)
+        super().on_epoch_end(epoch, logs)          # then the weights, optimizer and epoch
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        metadata = Path(self.backup_dir)/'training_metadata.json'
+        if not metadata.exists(): return
+        epochs = json.loads(metadata.read_text())['epoch']
+        if not self.state_path.exists():
+            raise RuntimeError(f"the backup in {self.backup_dir} has no {self.state_path.name}: it cannot be resumed as the run "
+                               "that never stopped; remove it to start the run again")
+        state = np.load(self.state_path)
+        if int(state['epochs']) != epochs:
+            raise RuntimeError(f"the backup in {self.backup_dir} was interrupted while it was written (epoch {epochs} in "
+                               f"{metadata.name}, {int(state['epochs'])} in {self.state_path.name}); remove it to start the run again")
+        for i, v in enumerate(self._unsaved_variables()): v.assign(state[f'variable_{i}'])
+        gauss = float(state['python_random_gauss'])
+        random.setstate((int(state['python_random_version']), tuple(int(x) for x in state['python_random']), None if np.isnan(gauss) else gauss))
+        stop = self.early_stopping
+        if stop is not None:
+            stop.wait, stop.stopped_epoch, stop.best_epoch = int(state['wait']), int(state['stopped_epoch']), int(state['best_epoch'])
+            stop.best = None if np.isnan(state['best']) else float(state['best'])
+            weights = sorted((k for k in state.files if k.startswith('best_weight_')), key=lambda k: int(k.rsplit('_', 1)[1]))
+            stop.best_weights = [state[k] for k in weights] or None
+
+def early_stop(patience:int, monitor:str='val_loss') -> keras.callbacks.EarlyStopping:
+    "Stop after `patience` epochs without a lower `monitor`, with the best epoch's weights."
+    return keras.callbacks.EarlyStopping(monitor, patience=patience, mode='min', restore_best_weights=True)
+
+def run_callbacks(out, early_stopping:keras.callbacks.EarlyStopping|None=None) -> list:
+    """The history of a run in `out/history.csv` (continued when the run resumes), its `early_stopping`, and its backup
+    in `out/backup` (`RunBackup`): the last finished epoch, restored when the run starts again, removed when it ends."""
     backup = Path(out)/'backup'
+    backup.parent.mkdir(parents=True, exist_ok=True)
     return [keras.callbacks.CSVLogger(str(Path(out)/'history.csv'), append=backup.exists()),
-            keras.callbacks.BackupAndRestore(str(backup))]
+            *([early_stopping] if early_stopping is not None else []), RunBackup(backup, early_stopping)]
 
 def run_data(config:Config, objects=None, # light curves or tokens; default: read by `load`
              load=None, # `load()` reads the run's data when `objects` is None; default `load_dataset(config.data.source)`
@@ -112,8 +167,7 @@ def train_autoencoder(config:TrainConfig|dict|None=None, # the run; a dict or No
         history = model.fit(x, y, sample_weight=weight, validation_data=_autoencoder_arrays(valid, config),
                             batch_size=config.optimisation.batch_size, epochs=config.optimisation.epochs, verbose=verbose,
                             shuffle=True,
-                            callbacks=[keras.callbacks.EarlyStopping(patience=config.optimisation.patience, restore_best_weights=True),
-                                       *run_callbacks(out),
+                            callbacks=[*run_callbacks(out, early_stop(config.optimisation.patience)),
                                        keras.callbacks.TensorBoard(str(out/'logs')), *callbacks])
         model.save(out/'model.keras')
     return model, history.history
@@ -154,17 +208,16 @@ def train_classifier_run(config:ClassifierConfig|dict|None=None, # the run (a di
         if config.truncated_copies: train = train.with_truncated_copies(config.truncated_copies, seed=config.seed)
         out, optimisation = Path(config.out), config.optimisation
         config.save(out/'config.json')
-        callbacks = [*run_callbacks(out), *callbacks]
+        callbacks = [*run_callbacks(out, early_stop(optimisation.patience)), *callbacks]
         model = build_classifier(config, train)
         if model is None:
-            stop = keras.callbacks.EarlyStopping(patience=optimisation.patience, restore_best_weights=True)
             model, history = train_rnn_classifier(train, valid, optimisation.epochs, optimisation.batch_size,
                                                   optimisation.learning_rate, **config.options.to_dict(),
-                                                  class_weights=config.class_weights, callbacks=[stop, *callbacks], seed=config.seed,
+                                                  class_weights=config.class_weights, callbacks=callbacks, seed=config.seed,
                                                   verbose=verbose)
         else:
             history = train_classifier(model, train, valid, optimisation.epochs, optimisation.batch_size,
-                                       optimisation.learning_rate, class_weights=config.class_weights, patience=optimisation.patience,
+                                       optimisation.learning_rate, class_weights=config.class_weights, patience=0,
                                        callbacks=callbacks, verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
             if config.kind == 'ae' and config.options.fine_tune_epochs:
                 fine_tune(model, train, valid, config.options.fine_tune_epochs, optimisation.learning_rate / 10,
@@ -203,9 +256,9 @@ def train_token_classifier_run(config:ClassifierConfig, tokens:Tokens|None=None,
     config.save(out/'config.json')
     model = token_classifier(train, options.pretrained, options.causal, options.metadata_tokens, **options.size.to_dict())
     history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
-                              class_weights=config.class_weights, patience=optimisation.patience, schedule=options.schedule,
+                              class_weights=config.class_weights, patience=0, schedule=options.schedule,
                               monitor=options.monitor,
-                              callbacks=[*run_callbacks(out), *callbacks],
+                              callbacks=[*run_callbacks(out, early_stop(optimisation.patience, options.monitor)), *callbacks],
                               verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
     inputs = input_specification(tokens, tokens=options.tokens)
     return model, history.history, _score_and_save(model, config, tokens, train, valid, token_probabilities(model, valid), inputs)
@@ -224,8 +277,8 @@ def pretrain_tokens(config:PretrainConfig|dict|None=None, # the run (a dict or N
         config.save(out/'config.json')
         model = token_pretrainer(train, **config.size.to_dict())
         history = fit_token_model(model, train, valid, optimisation.epochs, optimisation.batch_size, optimisation.learning_rate,
-                                  mask_fraction=(config.mask_low, config.mask_high), patience=optimisation.patience,
-                                  callbacks=[*run_callbacks(out),
+                                  mask_fraction=(config.mask_low, config.mask_high), patience=0,
+                                  callbacks=[*run_callbacks(out, early_stop(optimisation.patience)),
                                              keras.callbacks.TensorBoard(str(out/'logs')), *callbacks],
                                   verbose=verbose, seed=config.seed, jit_compile=optimisation.jit_compile)
         model.save(out/'model.keras')

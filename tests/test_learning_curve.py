@@ -1,4 +1,4 @@
-"`benchmarks/learning_curve.py` on tiny sizes: one curve per training selection in one file, each row the figures of its own run, and a file made with other settings refused."
+"`benchmarks/learning_curve.py` on tiny sizes: one curve per training selection in one file, each row the figures of its own run, a stopped size resumed, and a file made with other settings refused."
 import json, sys
 from pathlib import Path
 import pytest
@@ -21,6 +21,11 @@ def test_learning_curve_keeps_one_curve_per_selection(tmp_path):
         assert row['lead'] == pytest.approx(row['features_lightgbm'] - row[BASELINE], abs=1e-6)
         assert row['lead'] == result['comparisons']['models']['features_lightgbm']['test']['difference']
         assert [e['day'] for e in row['early']] == result['early_days'] and {e['verdict'] for e in row['early']} <= {'ahead', 'tie', 'behind'}
+    curve('--sizes', 100, '--resume')                                   # the same size again, going on from its scored runs
+    resumed = json.loads(out.read_text())['curves']['spectroscopic']['rows']
+    assert len(resumed[0]['reused']) == 2 and {k: resumed[0][k] for k in ('lead', 'interval', 'early')} == {k: spectroscopic['rows'][0][k] for k in ('lead', 'interval', 'early')}
+    assert resumed[1] == spectroscopic['rows'][1]
+    spectroscopic = json.loads(out.read_text())['curves']['spectroscopic']
     curve('--sizes', 100, '--representative', '--min_train_per_class', 3)
     stored = json.loads(out.read_text())
     assert stored['curves']['spectroscopic'] == spectroscopic            # the other selection's curve is kept as it was
