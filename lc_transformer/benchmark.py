@@ -41,13 +41,13 @@ from .benchmark_report import (EARLY_SCORES, BENCHMARK_SCHEMA_VERSION, summarise
 
 # %% auto #0
 __all__ = ['DEVELOPMENT_SEEDS', 'HELD_OUT_SIMULATION_SEED', 'QUICK', 'INPUT_KINDS', 'BENCHMARK_MODELS', 'AUGMENTABLE',
-           'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'BenchmarkModel', 'register_benchmark_model',
-           'fit_feature_model', 'redshifted_set', 'fit_augmented_feature_model', 'with_feature_inputs',
-           'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp', 'fit_encoder_classifier_gp', 'fit_ae_classifier',
-           'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained', 'fit_tokens_tabular', 'fit_tokens_tabular_metadata',
-           'fit_tokens_tabular_features', 'read_observation_set', 'check_data_settings', 'benchmark_data',
-           'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model', 'machine', 'save_scored_run',
-           'load_scored_run', 'run_benchmark', 'benchmark_cli']
+           'BenchmarkDataConfig', 'BenchmarkConfig', 'BenchmarkRun', 'reads_features', 'kept_features',
+           'BenchmarkModel', 'register_benchmark_model', 'fit_feature_model', 'redshifted_set',
+           'fit_augmented_feature_model', 'with_feature_inputs', 'fit_encoder_classifier', 'fit_rnn', 'fit_rnn_gp',
+           'fit_encoder_classifier_gp', 'fit_ae_classifier', 'unlabelled_set', 'fit_tokens', 'fit_tokens_pretrained',
+           'fit_tokens_tabular', 'fit_tokens_tabular_metadata', 'fit_tokens_tabular_features', 'read_observation_set',
+           'check_data_settings', 'benchmark_data', 'early_curves', 'score_model', 'matmul_peak_gflops', 'cpu_model',
+           'machine', 'save_scored_run', 'load_scored_run', 'run_benchmark', 'benchmark_cli']
 
 # %% ../nbs/91_benchmark.ipynb #7814f432
 @dataclass
@@ -140,9 +140,12 @@ class BenchmarkRun:
 
     @functools.cached_property
     def training_set(self) -> ObservationSet:
-        "The labelled objects and `config.truncated_copies` copies of each, cut from the raw observations: what every model trains on."
+        """The labelled objects and `config.truncated_copies` copies of each, cut from the raw observations: what every
+        model trains on. Their features are made with it when a model reads them, and kept in `out/features`."""
         copies = self.config.truncated_copies
-        return self.train.with_truncated_copies(copies, seed=self.seed, max_days=self.config.copies_until) if copies else self.train
+        training = self.train.with_truncated_copies(copies, seed=self.seed, max_days=self.config.copies_until) if copies else self.train
+        if reads_features(self.config): kept_features(training, self.out/'features'/'training_set.npz', self.config.n_jobs)
+        return training
     def _side(self, valid:bool) -> ObservationSet:
         s = self.training_set
         return s.select(s.object_ids[np.isin(s.source_ids, self.valid_ids) == valid])
@@ -163,6 +166,27 @@ class BenchmarkRun:
 
 INPUT_KINDS = ('grid', 'features', 'tokens')
 "The inputs an `ObservationSet` makes: grid light curves, Gaussian-process features, observation tokens."
+
+def reads_features(config:BenchmarkConfig, augmented:bool=False) -> bool:
+    "Whether a model of `config` reads the Gaussian-process features (an `_augmented` one, if `augmented`)."
+    return any('features' in BENCHMARK_MODELS[m].reads and (m.endswith('_augmented') or not augmented) for m in config.models)
+
+def kept_features(observation_set:ObservationSet, path, n_jobs:int=1) -> pd.DataFrame:
+    """`features_of(observation_set)`, kept in `path` (`.npz`): made and written the first time, read from there by a
+    run that goes on (`run_benchmark(resume=True)`). A file of other objects is refused."""
+    path = Path(path)
+    if not path.exists():
+        features = features_of(observation_set, n_jobs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_suffix('.tmp'), 'wb') as f:
+            np.savez(f, values=features.to_numpy(np.float64), object_id=features.index.to_numpy(), columns=np.asarray(features.columns, str))
+        path.with_suffix('.tmp').replace(path)
+        return features
+    stored = np.load(path)
+    if not np.array_equal(stored['object_id'], observation_set.object_ids):
+        raise ValueError(f"{path} holds the features of other objects than these {len(observation_set):,}: remove it")
+    features = pd.DataFrame(stored['values'], index=pd.Index(stored['object_id'], name='object_id'), columns=list(stored['columns']))
+    return observation_set.made('features', lambda s: features)
 
 @dataclass(frozen=True)
 class BenchmarkModel:
@@ -189,8 +213,7 @@ def register_benchmark_model(name:str, description:str, reads:tuple):
 def _fit_lightgbm(run:BenchmarkRun, extra:ObservationSet|None=None):
     "LightGBM on the features of the fit objects (and of `extra` objects), early stopping on the validation objects."
     n_jobs = run.config.n_jobs
-    features_of(run.training_set, n_jobs)                       # made once for the run: its sides select them
-    fit, valid = run.fit_set, run.valid_set
+    fit, valid = run.fit_set, run.valid_set                     # the training set's features, made once: its sides select them
     features, labels = features_of(fit, n_jobs), fit.labels
     if extra is not None:
         features, labels = pd.concat([features, features_of(extra, n_jobs)]), np.concatenate([labels, extra.labels])
@@ -209,7 +232,8 @@ def _public(metadata:pd.DataFrame) -> pd.DataFrame:
     return metadata.drop(columns=[c for c in metadata.columns if c == 'target' or c.startswith('true_')])
 
 def redshifted_set(run:BenchmarkRun) -> ObservationSet:
-    "avocado's redshifted copies of the run's labelled objects (`config.redshifted_copies` each), made once per benchmark."
+    """avocado's redshifted copies of the run's labelled objects (`config.redshifted_copies` each), made once per
+    benchmark; their features too when an augmented model reads them (kept in `out/features`)."""
     train, survey = run.train, run.survey
     key = (run.config.out, json.dumps(run.config.data.to_dict()), run.config.redshifted_copies, tuple(train.object_ids))
     if key not in _REDSHIFTED:
@@ -219,6 +243,8 @@ def redshifted_set(run:BenchmarkRun) -> ObservationSet:
         observations['object_id'] += offset
         metadata.index = metadata.index + offset
         _REDSHIFTED[key] = ObservationSet(observations, metadata, train.classes)
+        if reads_features(run.config, augmented=True):
+            kept_features(_REDSHIFTED[key], Path(run.config.out)/'features'/'redshifted.npz', run.config.n_jobs)
     return _REDSHIFTED[key]
 
 def _redshifted_fit_objects(run:BenchmarkRun) -> ObservationSet:
@@ -498,8 +524,9 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
                   resume:bool=False, # reuse the model runs an earlier, stopped run with the same settings scored in `out`
                  ) -> dict:
     """Simulate or read the data, train every model of `config.models` for each seed, score them; write `out/benchmark.json`.
-    Each scored model run is kept in `out/seed_N/scored/MODEL.json`. With `resume`, those are reused and a model's
-    training goes on from its last finished epoch (`train.RunBackup`); without, both are removed first."""
+    Each scored model run is kept in `out/seed_N/scored/MODEL.json`, the features of the training sets in `features`
+    directories. With `resume`, those are reused and a model's training goes on from its last finished epoch
+    (`train.RunBackup`); without, they are removed first."""
     config = BenchmarkConfig.from_dict(config) if isinstance(config, dict) else (config or BenchmarkConfig())
     unknown = [m for m in config.models if m not in BENCHMARK_MODELS]
     if unknown: raise ValueError(f"unknown benchmark model(s) {unknown}: expected some of {list(BENCHMARK_MODELS)}")
@@ -509,7 +536,8 @@ def run_benchmark(config:BenchmarkConfig|dict|None=None, verbose:int=1, command:
     train, test = benchmark_data(config, verbose)                       # refuses settings it cannot meet before writing anything
     config.save(out/'config.json')
     if not resume:
-        for stale in [*out.glob('seed_*/scored'), *out.glob('seed_*/*/backup')]: shutil.rmtree(stale)
+        for stale in [*out.glob('seed_*/scored'), *out.glob('seed_*/*/backup'), *out.glob('features'), *out.glob('seed_*/features')]:
+            shutil.rmtree(stale)
     say(f"training set {train}, test set {test}")
     rng = np.random.default_rng(config.data.simulation_seed)
     early_ids = rng.choice(test.object_ids, min(config.early_objects, len(test)), replace=False)

@@ -70,7 +70,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
 
     def on_epoch_end(self, epoch, logs=None):
         version, internal, gauss = random.getstate()
-        state = {'epochs': epoch + 1, **{f'variable_{i}': np.asarray(v) for i, v in enumerate(self._unsaved_variables())},
+        state = {'epochs': epoch + 1, **{f'variable_{i}': v.numpy() for i, v in enumerate(self._unsaved_variables())},
                  'python_random': np.asarray(internal, np.uint64), 'python_random_version': version,
                  'python_random_gauss': np.nan if gauss is None else gauss}
         stop = self.early_stopping
