@@ -259,25 +259,27 @@ def plot_benchmark_confusion(result:dict, model:str, ax=None) -> plt.Figure:
 
 def plot_learning_curves(curves:dict, ax=None) -> plt.Figure:
     "Log-loss of the baseline and the model of a learning-curve file (`benchmarks/learning_curve.py`) against the training-set size, one line style per training selection."
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4))
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 5.5), layout='constrained')
     for (selection, curve), style in zip(curves['curves'].items(), ('-', '--', ':', '-.')):
         sizes = [r['n_train'] for r in curve['rows']]
         for name, colour in ((curves['baseline'], 'C0'), (curves['model'], 'C1')):
             ax.plot(sizes, [r[name] for r in curve['rows']], 'o' + style, color=colour, label=f'{name}, {selection}')
     ax.set(xscale='log', xlabel='labelled training objects', ylabel='Kaggle-weighted log-loss (with class 99)')
-    ax.legend(fontsize='small')
+    ax.legend(fontsize='small', loc='upper center', bbox_to_anchor=(0.5, -0.14))      # below the axes: the curves stay visible
     return fig
 
 def learning_curve_sentences(curves:dict) -> list:
-    "One sentence per curve of a learning-curve file: the model's lead over the baseline at each size, and where its line would cross zero."
+    """One sentence per curve of a learning-curve file: the model's lead over the baseline and its verdict at each size,
+    and where its line would cross zero (said to be an extrapolation when that is beyond the largest size run)."""
     sentences = []
     for name, curve in curves['curves'].items():
-        leads = ', '.join(f"{r['lead']:+.3f} [{r['interval'][0]:+.3f}, {r['interval'][1]:+.3f}] at {r['n_train']:,}" for r in curve['rows'])
-        verdicts = sorted({r['verdict'] for r in curve['rows']})
-        crossing = (f"a straight line in log10(size) through them reaches zero at about {curve['crossing_size']:,.0f} objects"
-                    if curve['crossing_size'] else "the leads do not shrink with the size")
-        sentences.append(f"{name} training sets: `{curves['model']}` minus `{curves['baseline']}` is {leads} training objects "
-                         f"({' or '.join(verdicts)}); {crossing}.")
+        leads = ', '.join(f"{r['lead']:+.3f} [{r['interval'][0]:+.3f}, {r['interval'][1]:+.3f}] at {r['n_train']:,} ({r['verdict']})"
+                          for r in curve['rows'])
+        largest, crossing = max(r['n_train'] for r in curve['rows']), curve['crossing_size']
+        said = (f"a straight line in log10(size) through them reaches zero at about {crossing:,.0f} objects"
+                + (f", beyond the largest size run ({largest:,}): an extrapolation" if crossing > largest else "")
+                if crossing else "the leads do not shrink with the size")
+        sentences.append(f"{name} training sets: `{curves['model']}` minus `{curves['baseline']}` is {leads} training objects; {said}.")
     return sentences
 
 # %% ../nbs/27_benchmark_report.ipynb #22f20191
