@@ -164,4 +164,4 @@ def run_cli(config:Param("a config.json of the main job to start from (command-l
         **{path: value for name, value in given.items() for path in paths.get(name, (name,))})
     if fresh: run = run.with_options(**{'data.source': str(write_test_data(simulate_bazin(fresh, seed=run.seed), Path(run.out)/'data'))})
     run_pipeline(run, verbose=keras_verbosity(verbose))
-    report_outputs(run.out, 'report/report.md, run.json, explore/, config.json, a directory per model')
+    report_outputs(run.out, 'report/comparison.md, report/metrics.json, run.json, explore/, config.json, a directory per model')

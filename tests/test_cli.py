@@ -49,6 +49,9 @@ def test_main_job_on_plasticc_scores_the_test_sample_with_class_99(tmp_path, mon
     out = (tmp_path/'runs'/'demo').resolve()
     assert result.stderr == '', result.stderr[-3000:]                      # quiet: no start-up log, no warnings
     assert result.stdout.startswith(f"outputs: {out} (") and result.stdout.count('\n') == 1, result.stdout[-3000:]
+    named = result.stdout.strip()[len(f"outputs: {out} ("):-1].split(', ')
+    for path in named[:-1]: assert (out/path).exists(), f'the job names {path}, which it did not write'
+    assert named[-1] == 'a directory per model', named
     for name in ('autoencoder', 'ae_classifier', 'encoder_classifier', 'rnn'): assert (out/name/'model.keras').is_file(), name
     for name in ['overview.png', 'summary.csv', 'attention_encoder.png'] + [f'reconstruction_{i}.png' for i in range(4)]:
         assert (out/'explore'/name).stat().st_size > 0, name
