@@ -501,8 +501,9 @@ def _run_settings(config:BenchmarkConfig) -> dict:
     return json.loads(json.dumps(settings))
 
 def _check_resumable(stored_settings:dict, config:BenchmarkConfig, path:Path):
-    if stored_settings != _run_settings(config):
-        differ = sorted(k for k in stored_settings.keys() | _run_settings(config).keys() if stored_settings.get(k) != _run_settings(config).get(k))
+    settings = _run_settings(config)
+    differ = sorted(k for k in stored_settings.keys() | settings.keys() if stored_settings.get(k) != settings.get(k))
+    if differ:
         raise ValueError(f"{path} was made with other settings ({', '.join(differ)}): resume with the same settings, or choose another `out`")
 
 def save_scored_run(path:Path, config:BenchmarkConfig, record:dict, losses:dict) -> Path:
