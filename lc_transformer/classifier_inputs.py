@@ -15,7 +15,8 @@ from .metrics import challenge_class_weights
 from .config import CLASS_WEIGHTS
 
 # %% auto #0
-__all__ = ['extra_inputs', 'extra_input', 'classifier_inputs', 'resolve_class_weights', 'final_probabilities', 'predictions_for']
+__all__ = ['extra_inputs', 'extra_input', 'classifier_inputs', 'resolve_class_weights', 'early_stop', 'final_probabilities',
+           'predictions_for']
 
 # %% ../nbs/19_classifier_inputs.ipynb #18d37300
 def extra_inputs(lcs:LightCurves) -> np.ndarray:
@@ -75,6 +76,11 @@ def resolve_class_weights(class_weights, # one of `CLASS_WEIGHTS`, a (n_classes,
     weights = np.ones(n_classes) if class_weights is None else np.asarray(class_weights, np.float64)
     if weights.shape != (n_classes,): raise ValueError(f"`class_weights` has shape {weights.shape}, expected ({n_classes},)")
     return weights
+
+# %% ../nbs/19_classifier_inputs.ipynb #e5be1e6e
+def early_stop(patience:int, monitor:str='val_loss') -> keras.callbacks.EarlyStopping:
+    "Stop after `patience` epochs without a lower `monitor`, with the best epoch's weights."
+    return keras.callbacks.EarlyStopping(monitor, patience=patience, mode='min', restore_best_weights=True)
 
 # %% ../nbs/19_classifier_inputs.ipynb #27d712f2
 def final_probabilities(model:keras.Model, lcs:LightCurves, batch_size:int=1024) -> np.ndarray:

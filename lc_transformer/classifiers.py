@@ -15,7 +15,7 @@ from .config import AEOptions, EncoderOptions
 from .transformer import (TransformerAutoencoder, TransformerEncoder, ObservedSteps, encoder_max_len, is_registered_as,
                                         large_negative)
 from .losses import KLSparsity
-from .classifier_inputs import classifier_inputs, extra_input, resolve_class_weights
+from .classifier_inputs import classifier_inputs, extra_input, resolve_class_weights, early_stop
 
 # %% auto #0
 __all__ = ['MaskedMaxPool', 'load_autoencoder', 'build_ae_classifier', 'build_encoder_classifier', 'train_classifier',
@@ -119,7 +119,7 @@ def train_classifier(model:keras.Model, train_lcs:LightCurves, valid_lcs:LightCu
     validation_data = None if valid_lcs is None else _labelled_arrays(model, valid_lcs, n_classes, weights)
     callbacks = list(callbacks or [])
     if patience and validation_data is not None:
-        callbacks.append(keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True))
+        callbacks.append(early_stop(patience))
     return model.fit(x, y, sample_weight=w, validation_data=validation_data, epochs=epochs, batch_size=batch_size,
                      shuffle=True, callbacks=callbacks, verbose=verbose)
 

@@ -14,7 +14,7 @@ from .transformer import EncoderLayer, large_negative, is_registered_as, power_o
 from .tokens import Tokens
 from .config import TokenSize, check_choice, SCHEDULES, MONITORS
 from .metrics import kaggle_weighted_log_loss
-from .classifier_inputs import resolve_class_weights
+from .classifier_inputs import resolve_class_weights, early_stop
 
 # %% auto #0
 __all__ = ['TOKEN_FEATURES', 'BUCKET_LENGTHS', 'PREDICTION_BUCKET_LENGTHS', 'PREDICTION_BATCH_SIZE', 'cumulative_max',
@@ -435,7 +435,7 @@ def fit_token_model(model:TokenClassifier|TokenPretrainer, train:Tokens, valid:T
     callbacks = [keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: train_batches.set_epoch(epoch)), *callbacks]
     if monitor == 'val_kaggle_weighted_log_loss' and valid is not None: callbacks.insert(0, ValidationChallengeMetric(valid))
     if patience and valid is not None:
-        callbacks.append(keras.callbacks.EarlyStopping(monitor, patience=patience, mode='min', restore_best_weights=True))
+        callbacks.append(early_stop(patience, monitor))
     return model.fit(train_batches, validation_data=None if valid is None else batches(valid, False), epochs=epochs,
                      callbacks=callbacks, verbose=verbose)
 

@@ -20,7 +20,7 @@ from .sources import load_dataset, load_tokens
 from .metrics import classification_scores, fit_temperature
 from .transformer import TransformerAutoencoder, autoencoder_inputs, reconstruct_teacher_forced
 from .losses import WeightedLoss, first_kernel_regularizer, make_optimizer
-from .classifier_inputs import final_probabilities
+from .classifier_inputs import final_probabilities, early_stop
 from .rnn import train_rnn_classifier
 from .classifiers import build_ae_classifier, build_encoder_classifier, train_classifier, fine_tune
 from .token_transformer import token_classifier, token_pretrainer, fit_token_model, token_probabilities
@@ -29,11 +29,10 @@ from .bundles import write_bundle, input_specification, grid_of, bundle_path, de
 from .simulate import simulate_plasticc_files
 
 # %% auto #0
-__all__ = ['VERBOSE_HELP', 'CONFIG_HELP', 'BUILTIN_RECIPE', 'build_autoencoder', 'RunBackup', 'early_stop', 'run_callbacks',
-           'run_data', 'to_dataset', 'train_autoencoder', 'reconstruction_scores', 'build_classifier',
-           'train_classifier_run', 'run_tokens', 'train_token_classifier_run', 'pretrain_tokens', 'replicas_text',
-           'train_ae_cli', 'train_classifier_cli', 'pretrain_tokens_cli', 'train_builtin_model',
-           'train_builtin_model_cli']
+__all__ = ['VERBOSE_HELP', 'CONFIG_HELP', 'BUILTIN_RECIPE', 'build_autoencoder', 'RunBackup', 'run_callbacks', 'run_data',
+           'to_dataset', 'train_autoencoder', 'reconstruction_scores', 'build_classifier', 'train_classifier_run',
+           'run_tokens', 'train_token_classifier_run', 'pretrain_tokens', 'replicas_text', 'train_ae_cli',
+           'train_classifier_cli', 'pretrain_tokens_cli', 'train_builtin_model', 'train_builtin_model_cli']
 
 # %% ../nbs/22_train.ipynb #db1ffc74
 def build_autoencoder(config:TrainConfig, n_filters:int=6) -> TransformerAutoencoder:
@@ -104,10 +103,6 @@ class RunBackup(keras.callbacks.BackupAndRestore):
             stop.best = None if np.isnan(state['best']) else float(state['best'])
             weights = sorted((k for k in state.files if k.startswith('best_weight_')), key=lambda k: int(k.rsplit('_', 1)[1]))
             stop.best_weights = [state[k] for k in weights] or None
-
-def early_stop(patience:int, monitor:str='val_loss') -> keras.callbacks.EarlyStopping:
-    "Stop after `patience` epochs without a lower `monitor`, with the best epoch's weights."
-    return keras.callbacks.EarlyStopping(monitor, patience=patience, mode='min', restore_best_weights=True)
 
 def run_callbacks(out, early_stopping:keras.callbacks.EarlyStopping|None=None) -> list:
     """The history of a run in `out/history.csv` (continued when the run resumes), its `early_stopping`, and its backup
