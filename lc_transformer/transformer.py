@@ -18,9 +18,9 @@ from .config import ModelSize
 __all__ = ['RECONSTRUCTION_BATCH_SIZE', 'positional_encoding', 'observed_steps', 'look_ahead_mask', 'shift_right',
            'decoder_step_mask', 'ObservedSteps', 'is_registered_as', 'large_negative', 'CachedMultiHeadAttention',
            'EncoderLayer', 'DecoderLayer', 'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder',
-           'decoder_steps', 'selected_steps', 'take_steps', 'spread_steps', 'TransformerAutoencoder',
-           'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive', 'available_cores',
-           'power_of_two_at_least', 'reconstruct', 'attention_maps', 'forward_flops']
+           'decoder_steps', 'steps_kept_first', 'selected_steps', 'take_steps', 'spread_steps',
+           'TransformerAutoencoder', 'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive',
+           'available_cores', 'power_of_two_at_least', 'reconstruct', 'attention_maps', 'forward_flops']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -113,16 +113,16 @@ class CachedMultiHeadAttention(layers.Layer):
     def _split_heads(self, x): # (batch, steps, d_model) -> (batch, heads, steps, depth)
         return ops.transpose(ops.reshape(x, (-1, _steps(x), self.num_heads, self.depth)), (0, 2, 1, 3))
 
-    def project_key_value(self, value): # (batch, steps, d_model) -> (batch, heads, depth, steps), (batch, heads, steps, depth)
-        "Keys (transposed, ready for the product with the queries) and values of `value`, split into heads."
+    def project_key_value(self, value): # (batch, steps, d_model) -> 2 x (batch, heads, steps, depth)
+        "Keys and values of `value`, split into heads."
         key, value = ops.split(self.key_value(value), 2, axis=-1)
-        return ops.transpose(self._split_heads(key), (0, 1, 3, 2)), self._split_heads(value)
+        return self._split_heads(key), self._split_heads(value)
 
     def attend(self, query, key, value, attention_mask=None, return_attention_scores=False):
-        """Attention of `query` `(batch, q, d_model)` over projected `key` `(batch, heads, depth, k)` and `value`
-        `(batch, heads, k, depth)`: the output `(batch, q, d_model)`, and the weights `(batch, heads, q, k)` if asked."""
+        """Attention of `query` `(batch, q, d_model)` over projected `key` and `value` `(batch, heads, k, depth)`: the
+        output `(batch, q, d_model)`, and the weights `(batch, heads, q, k)` if asked."""
         scaled = self._split_heads(self.query(query))
-        scores = ops.matmul(scaled * ops.cast(self.depth ** -0.5, scaled.dtype), key)   # (batch, heads, q, k)
+        scores = ops.einsum('bhqd,bhkd->bhqk', scaled * ops.cast(self.depth ** -0.5, scaled.dtype), key)
         if attention_mask is not None:   # an additive bias, built at the mask's size (no heads): cheaper than a select
             bias = ops.where(ops.expand_dims(attention_mask, 1), ops.cast(0, scores.dtype),
                              ops.cast(large_negative(scores.dtype), scores.dtype))
@@ -389,13 +389,16 @@ def decoder_steps(observed_step): # (batch, steps) bool: the steps with at least
     "Boolean `(batch, steps)`: the decoder steps that training needs, the observed steps and those after them (and the start)."
     return ops.logical_or(decoder_step_mask(observed_step), observed_step)
 
-def selected_steps(keep): # (batch, steps) bool: the steps to keep
-    """Time steps `(batch, n)`: each row's kept steps in time order, then its other steps, cut at `n`, the most
-    kept steps in a row of the batch (a dynamic size)."""
+def steps_kept_first(keep): # (batch, steps) bool: the steps to keep
+    "Time steps `(batch, steps)`: each row's kept steps in time order, then its other steps in time order."
     position = ops.arange(ops.shape(keep)[1])[None]
-    order = ops.argsort(ops.where(keep, position, position + ops.shape(keep)[1]), axis=-1)
+    return ops.argsort(ops.where(keep, position, position + ops.shape(keep)[1]), axis=-1)
+
+def selected_steps(keep): # (batch, steps) bool: the steps to keep
+    """Time steps `(batch, n)`: `steps_kept_first` cut at `n`, the most kept steps in a row of the batch (a dynamic
+    size)."""
     most = ops.max(ops.sum(ops.cast(keep, 'int32'), axis=1))
-    return order[:, :most]                                                    # keeps a static batch size static
+    return steps_kept_first(keep)[:, :most]                                   # keeps a static batch size static
 
 def take_steps(x, positions): # x: (batch, steps, channels); positions: (batch, n) int
     "The steps `positions` of each row of `x`: `(batch, n, channels)`."
@@ -535,45 +538,68 @@ def _encodings(encoder, flux, observed):
     padding = -ops.shape(encoded)[1] % ENCODINGS_BUCKET
     return ops.pad(encoded, ((0, 0), (0, padding), (0, 0))), ops.pad(encoder_mask, ((0, 0), (0, padding)))
 
-def _decode_steps(model, encoded, encoder_mask, flux, observed):
-    "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 observation mask and its `_encodings`, with cached keys and values."
+DECODER_STEPS_BUCKET = 8
+"The decoding loop of a batch runs over its most `decoder_steps` in a row rounded up to a multiple of this many: few compiled shapes, little padding."
+
+def decoding_order(needed:np.ndarray, # (batch, steps) bool: each row's `decoder_steps`
+                   bucket:int=DECODER_STEPS_BUCKET,
+                  ) -> tuple[np.ndarray, np.ndarray]: # `(chain, rest)`, int32 `(batch, n)` and `(batch, steps - n)`
+    """The time steps of a batch in the order `reconstruct` decodes them. `chain`: each row's needed steps in time
+    order, then its other steps, up to `n`, the most needed steps in a row rounded up to a multiple of `bucket` (at
+    most every step); decoded one after the other. `rest`: the other steps, decoded together at the end."""
+    needed = np.asarray(needed, bool)
+    if needed.ndim != 2: raise ValueError(f"`needed` must be (batch, steps), got shape {needed.shape}")
+    order = ops.convert_to_numpy(steps_kept_first(needed)).astype(np.int32)
+    n = min(needed.shape[1], -(-int(needed.sum(axis=1).max(initial=1)) // bucket) * bucket)
+    return order[:, :n], order[:, n:]
+
+def _decode_steps(model, encoded, encoder_mask, flux, observed, chain, rest):
+    """Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 observation mask, its `_encodings`
+    and its `decoding_order`: the `chain` steps one after the other with cached keys and values, then the `rest` at once."""
     decoder = model.decoder
     cross_key_values = [layer.cross_attention.project_key_value(encoded) for layer in decoder.layers_]
-    batch, (steps, n_filters) = ops.shape(flux)[0], flux.shape[1:]      # batch size may be unknown when traced
+    batch, (steps, n_filters), n = ops.shape(flux)[0], flux.shape[1:], chain.shape[1]   # batch size may be unknown when traced
     heads, depth, dtype = decoder.num_heads, decoder.d_model // decoder.num_heads, model.final.compute_dtype
-    keep = ops.not_equal(observed, 0)                                            # (batch, steps, filters)
-    position = ops.arange(steps)[None]
+    observed = ops.cast(ops.not_equal(observed, 0), dtype)
+    fed_observed = take_steps(shift_right(observed), chain)                     # (batch, n, filters): the input's mask channels
+    visible = ops.take_along_axis(decoder_step_mask(observed_steps(observed)), chain, axis=1)   # (batch, n): keys others may attend to
 
-    def step(t, state):
-        "Decode step `t` for the whole batch, with fixed-size caches of keys and values filled up to `t`."
-        step_input, step_observed, step_visible, visible, outputs, keys, values = state
-        visible = ops.slice_update(visible, (0, t), ops.cast(step_visible, visible.dtype))
-        self_mask = ops.logical_and(visible > 0, position <= t)[:, None, :]          # (batch, 1, keys)
-        x = decoder.embed_steps(step_input, step_observed, first_position=t, training=False)
+    def layers_over_cache(x, positions, keys, values, write_at=None):
+        "The decoder layers on the steps `x` at time steps `positions` `(batch, q)`, attending to the cached keys (written at slot `write_at` first)."
+        self_mask = ops.logical_and(visible[:, None, :], chain[:, None, :] <= positions[:, :, None])   # (batch, q, n)
         new_keys, new_values = [], []
         for layer, key_cache, value_cache, cross_kv in zip(decoder.layers_, keys, values, cross_key_values):
-            key, value = layer.self_attention.project_key_value(x)             # (batch, heads, depth, 1), (batch, heads, 1, depth)
-            key_cache = ops.slice_update(key_cache, (0, 0, 0, t), key)
-            value_cache = ops.slice_update(value_cache, (0, 0, t, 0), value)
+            if write_at is not None:
+                key, value = layer.self_attention.project_key_value(x)         # 2 x (batch, heads, 1, depth)
+                key_cache = ops.slice_update(key_cache, (0, 0, write_at, 0), key)
+                value_cache = ops.slice_update(value_cache, (0, 0, write_at, 0), value)
             attended = layer.self_attention.attend(x, key_cache, value_cache, attention_mask=self_mask)
             x, _ = layer.attend_and_feed(x, attended, cross_kv, encoder_mask, training=False)
             new_keys.append(key_cache); new_values.append(value_cache)
-        prediction = ops.reshape(model.final(x), (batch, 1, n_filters))          # a static batch size stays static
-        outputs = ops.slice_update(outputs, (0, t, 0), prediction)
-        step_keep = ops.expand_dims(ops.take(keep, t, axis=1), 1)                # (batch, 1, filters)
-        step_input = ops.where(step_keep, prediction, ops.zeros_like(prediction))  # what the decoder saw in training
-        return (step_input, ops.cast(step_keep, dtype), ops.any(step_keep, axis=-1), visible, outputs,
-                new_keys, new_values)
+        return model.final(x), new_keys, new_values
 
-    state = (ops.zeros((batch, 1, n_filters), dtype), ops.zeros((batch, 1, n_filters), dtype), ops.ones((batch, 1), 'bool'),
-             ops.zeros((batch, steps)), ops.zeros((batch, steps, n_filters), dtype),
-             [ops.zeros((batch, heads, depth, steps), dtype) for _ in decoder.layers_],
-             [ops.zeros((batch, heads, steps, depth), dtype) for _ in decoder.layers_])
-    return ops.fori_loop(0, steps, step, state)[4]
+    def step(j, state):
+        "Decode chain step `j` of every row: its input is the previous chain step's prediction where that step is observed."
+        fed, outputs, keys, values = state
+        position = ops.take(chain, j, axis=1)[:, None]                          # (batch, 1)
+        x = decoder.embed_steps(fed, ops.take(fed_observed, j, axis=1)[:, None], positions=position, training=False)
+        prediction, keys, values = layers_over_cache(x, position, keys, values, write_at=j)
+        prediction = ops.reshape(prediction, (batch, 1, n_filters))             # a static batch size stays static
+        return prediction, ops.slice_update(outputs, (0, j, 0), prediction), keys, values
 
-def _decode_incrementally(model, flux, observed):
-    "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 observation mask: encoder once, then step by step."
-    return _decode_steps(model, *_encodings(model.encoder, flux, observed), flux, observed)
+    state = (ops.zeros((batch, 1, n_filters), dtype), ops.zeros((batch, n, n_filters), dtype),
+             [ops.zeros((batch, heads, n, depth), dtype) for _ in decoder.layers_],
+             [ops.zeros((batch, heads, n, depth), dtype) for _ in decoder.layers_])
+    _, outputs, keys, values = ops.fori_loop(0, n, step, state)
+    if steps > n:                           # the other steps: zero input, and no step attends to them
+        unseen = ops.zeros((batch, steps - n, n_filters), dtype)
+        x = decoder.embed_steps(unseen, unseen, positions=rest, training=False)
+        outputs = ops.concatenate([outputs, layers_over_cache(x, rest, keys, values)[0]], axis=1)
+    return take_steps(outputs, ops.argsort(ops.concatenate([chain, rest], axis=1), axis=1))   # back in time order
+
+def _decode_incrementally(model, flux, observed, chain, rest):
+    "Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 observation mask and `decoding_order`: encoder once, then step by step."
+    return _decode_steps(model, *_encodings(model.encoder, flux, observed), flux, observed, chain, rest)
 
 _DECODERS = weakref.WeakKeyDictionary()
 
@@ -593,18 +619,18 @@ def _float32_twin(model):
 
 def _decoder_function(model, shape):
     """`_decode_incrementally` for `model` and light curves of `shape` `(steps, filters)`, compiled: under TensorFlow the
-    encoder is a graph and the loop over steps is compiled by XLA (once per batch size and padded number of observed
-    steps), under JAX the whole; PyTorch runs it as is. A model that computes in another dtype than float32 decodes
+    encoder is a graph and the loop over steps is compiled by XLA (once per batch size, padded number of observed
+    steps and length of the chain), under JAX the whole; PyTorch runs it as is. A model that computes in another dtype than float32 decodes
     with its float32 twin, refreshed at each call."""
     if model.decoder.compute_dtype != 'float32': model = _float32_twin(model)
     functions = _DECODERS.setdefault(model, {})
     if shape not in functions:
-        decode, backend = (lambda flux, observed: _decode_incrementally(model, flux, observed)), keras.backend.backend()
+        decode, backend = (lambda *inputs: _decode_incrementally(model, *inputs)), keras.backend.backend()
         if backend == 'tensorflow':
             import tensorflow as tf
             encode = tf.function(lambda flux, observed: _encodings(model.encoder, flux, observed), autograph=False, reduce_retracing=True)
             loop = tf.function(lambda *encoded_inputs: _decode_steps(model, *encoded_inputs), jit_compile=True)
-            decode = lambda flux, observed: loop(*encode(flux, observed), flux, observed)
+            decode = lambda flux, observed, *order: loop(*encode(flux, observed), flux, observed, *order)
         elif backend == 'jax':
             import jax
             decode = jax.jit(decode)
@@ -638,20 +664,24 @@ def reconstruct(model:TransformerAutoencoder,
                 show_progress:bool|None=None, # a progress bar over light curves (None: on a terminal only)
                 streams:int|None=None, # batches decoded at the same time, each in a thread (None: one per CPU core of this process)
                ) -> np.ndarray: # reconstructed light curves `(n, steps, filters)`
-    """Fast autoregressive reconstruction: encoder once, decoder step by step with cached keys and values. The decoding
-    loop keeps about one core busy, so `streams` batches run side by side (fewer light curves than `streams` full
-    batches are split into `streams` smaller ones)."""
+    """Fast autoregressive reconstruction: encoder once, decoder step by step with cached keys and values over the steps
+    that later steps depend on, then the others at once. Light curves are batched by their number of such steps. The
+    decoding loop keeps about one core busy, so `streams` batches run side by side (fewer light curves than `streams`
+    full batches are split into `streams` smaller ones)."""
     inputs = autoencoder_inputs(flux, observed)
+    needed = ops.convert_to_numpy(decoder_steps(observed_steps(inputs['observed'])))
+    by_steps = np.argsort(needed.sum(axis=1), kind='stable')                  # similar light curves share a batch
     decode = _decoder_function(model, inputs['flux'].shape[1:])
     streams = available_cores() if streams is None else streams
     if streams < 1: raise ValueError(f"`streams` must be positive, got {streams}")
     batch_size = _stream_batch_size(len(inputs['flux']), batch_size, streams)
 
     def decode_part(part):
-        n = part.stop - part.start
-        size = min(batch_size, power_of_two_at_least(n))
-        decoded = decode(_padded_batch(inputs['flux'][part], size), _padded_batch(inputs['observed'][part], size))
-        return ops.convert_to_numpy(ops.cast(decoded, 'float32'))[:n]
+        rows = by_steps[part]
+        size = min(batch_size, power_of_two_at_least(len(rows)))
+        padded = [_padded_batch(x[rows], size) for x in (inputs['flux'], inputs['observed'], needed)]
+        decoded = decode(*padded[:2], *decoding_order(padded[2]))
+        return ops.convert_to_numpy(ops.cast(decoded, 'float32'))[:len(rows)]
 
     parts = []
     with progress(total=len(inputs['flux']), desc='reconstructing', unit='LC', enabled=show_progress) as bar, \
@@ -659,7 +689,9 @@ def reconstruct(model:TransformerAutoencoder,
         for decoded in pool.map(decode_part, _batches(len(inputs['flux']), batch_size)):
             parts.append(decoded)
             bar.update(len(decoded))
-    return np.concatenate(parts)
+    reconstruction = np.empty_like(inputs['flux'])
+    reconstruction[by_steps] = np.concatenate(parts)
+    return reconstruction
 
 # %% ../nbs/10_transformer.ipynb #0db53ee6
 def attention_maps(model:TransformerAutoencoder, flux:np.ndarray, observed:np.ndarray, teacher:np.ndarray|None=None) -> dict:
