@@ -15,12 +15,13 @@ from .cli import progress
 from .config import ModelSize
 
 # %% auto #0
-__all__ = ['RECONSTRUCTION_BATCH_SIZE', 'positional_encoding', 'observed_steps', 'look_ahead_mask', 'shift_right',
-           'decoder_step_mask', 'ObservedSteps', 'is_registered_as', 'large_negative', 'CachedMultiHeadAttention',
-           'EncoderLayer', 'DecoderLayer', 'TransformerEncoder', 'encoder_max_len', 'TransformerDecoder',
-           'decoder_steps', 'steps_kept_first', 'selected_steps', 'take_steps', 'spread_steps',
+__all__ = ['DECODER_STEPS_BUCKET', 'RECONSTRUCTION_BATCH_SIZE', 'positional_encoding', 'observed_steps', 'look_ahead_mask',
+           'shift_right', 'decoder_step_mask', 'ObservedSteps', 'is_registered_as', 'large_negative',
+           'CachedMultiHeadAttention', 'EncoderLayer', 'DecoderLayer', 'TransformerEncoder', 'encoder_max_len',
+           'TransformerDecoder', 'decoder_steps', 'steps_kept_first', 'selected_steps', 'take_steps', 'spread_steps',
            'TransformerAutoencoder', 'autoencoder_inputs', 'reconstruct_teacher_forced', 'reconstruct_naive',
-           'available_cores', 'power_of_two_at_least', 'reconstruct', 'attention_maps', 'forward_flops']
+           'decoding_order', 'available_cores', 'power_of_two_at_least', 'reconstruct', 'attention_maps',
+           'forward_flops']
 
 # %% ../nbs/10_transformer.ipynb #e6ea567d
 def positional_encoding(max_len:int, # number of positions
@@ -538,21 +539,6 @@ def _encodings(encoder, flux, observed):
     padding = -ops.shape(encoded)[1] % ENCODINGS_BUCKET
     return ops.pad(encoded, ((0, 0), (0, padding), (0, 0))), ops.pad(encoder_mask, ((0, 0), (0, padding)))
 
-DECODER_STEPS_BUCKET = 8
-"The decoding loop of a batch runs over its most `decoder_steps` in a row rounded up to a multiple of this many: few compiled shapes, little padding."
-
-def decoding_order(needed:np.ndarray, # (batch, steps) bool: each row's `decoder_steps`
-                   bucket:int=DECODER_STEPS_BUCKET,
-                  ) -> tuple[np.ndarray, np.ndarray]: # `(chain, rest)`, int32 `(batch, n)` and `(batch, steps - n)`
-    """The time steps of a batch in the order `reconstruct` decodes them. `chain`: each row's needed steps in time
-    order, then its other steps, up to `n`, the most needed steps in a row rounded up to a multiple of `bucket` (at
-    most every step); decoded one after the other. `rest`: the other steps, decoded together at the end."""
-    needed = np.asarray(needed, bool)
-    if needed.ndim != 2: raise ValueError(f"`needed` must be (batch, steps), got shape {needed.shape}")
-    order = ops.convert_to_numpy(steps_kept_first(needed)).astype(np.int32)
-    n = min(needed.shape[1], -(-int(needed.sum(axis=1).max(initial=1)) // bucket) * bucket)
-    return order[:, :n], order[:, n:]
-
 def _decode_steps(model, encoded, encoder_mask, flux, observed, chain, rest):
     """Autoregressive decoding of one batch `(batch, steps, filters)` with its 0/1 observation mask, its `_encodings`
     and its `decoding_order`: the `chain` steps one after the other with cached keys and values, then the `rest` at once."""
@@ -641,6 +627,22 @@ def _padded_batch(x:np.ndarray, size:int) -> np.ndarray:
     "`x` with its last row repeated up to `size` rows: a batch of a size the compiled decoder has already met."
     return np.concatenate([x, np.repeat(x[-1:], size - len(x), axis=0)]) if len(x) < size else x
 
+# %% ../nbs/10_transformer.ipynb #62ac3096
+DECODER_STEPS_BUCKET = 8
+"The decoding loop of a batch runs over its most `decoder_steps` in a row rounded up to a multiple of this many: few compiled shapes, little padding."
+
+def decoding_order(needed:np.ndarray, # (batch, steps) bool: each row's `decoder_steps`
+                   bucket:int=DECODER_STEPS_BUCKET,
+                  ) -> tuple[np.ndarray, np.ndarray]: # `(chain, rest)`, int32 `(batch, n)` and `(batch, steps - n)`
+    """The time steps of a batch in the order `reconstruct` decodes them. `chain`: each row's needed steps in time
+    order, then its other steps, up to `n`, the most needed steps in a row rounded up to a multiple of `bucket` (at
+    most every step); decoded one after the other. `rest`: the other steps, decoded together at the end."""
+    needed = np.asarray(needed, bool)
+    if needed.ndim != 2: raise ValueError(f"`needed` must be (batch, steps), got shape {needed.shape}")
+    order = ops.convert_to_numpy(steps_kept_first(needed)).astype(np.int32)
+    n = min(needed.shape[1], -(-int(needed.sum(axis=1).max(initial=1)) // bucket) * bucket)
+    return order[:, :n], order[:, n:]
+
 # %% ../nbs/10_transformer.ipynb #c8dfb73e
 def available_cores() -> int:
     "CPU cores this process may run on."
@@ -669,6 +671,8 @@ def reconstruct(model:TransformerAutoencoder,
     decoding loop keeps about one core busy, so `streams` batches run side by side (fewer light curves than `streams`
     full batches are split into `streams` smaller ones)."""
     inputs = autoencoder_inputs(flux, observed)
+    empty = np.flatnonzero(~inputs['observed'].any(axis=(1, 2)))
+    if len(empty): raise ValueError(f"light curves {empty[:5].tolist()} have no observed point: nothing to reconstruct from")
     needed = ops.convert_to_numpy(decoder_steps(observed_steps(inputs['observed'])))
     by_steps = np.argsort(needed.sum(axis=1), kind='stable')                  # similar light curves share a batch
     decode = _decoder_function(model, inputs['flux'].shape[1:])
