@@ -627,7 +627,7 @@ def _padded_batch(x:np.ndarray, size:int) -> np.ndarray:
     "`x` with its last row repeated up to `size` rows: a batch of a size the compiled decoder has already met."
     return np.concatenate([x, np.repeat(x[-1:], size - len(x), axis=0)]) if len(x) < size else x
 
-# %% ../nbs/10_transformer.ipynb #62ac3096
+# %% ../nbs/10_transformer.ipynb #6724d096
 DECODER_STEPS_BUCKET = 8
 "The decoding loop of a batch runs over its most `decoder_steps` in a row rounded up to a multiple of this many: few compiled shapes, little padding."
 
