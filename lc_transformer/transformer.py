@@ -283,23 +283,23 @@ class _Stack(layers.Layer):
         if self.embed: self.embedding.build((None, None, 2 * self.n_filters))
         return (None, None, self.d_model)
 
-    def embed_steps(self, flux, observed, first_position=0, positions=None, training=None):
+    def embed_steps(self, flux, observed, positions=None, training=None):
         """Embedding plus positional encoding of `flux` `(batch, steps, filters)` and its observation mask `observed`
         (boolean or 0/1, same shape): the channels are the observed fluxes (0 where `observed` is False) and the mask
-        itself. The steps are the time steps from `first_position` on, or the time steps `positions` `(batch, steps)`
+        itself. The steps are the time steps from 0 on, or the time steps `positions` `(batch, steps)`
         when they are a selection (see `take_steps`)."""
         if flux.shape[-1] is not None and flux.shape[-1] != self.n_filters:
             raise ValueError(f"expected {self.n_filters} filters, got input of shape {flux.shape}")
         if tuple(observed.shape[1:]) != tuple(flux.shape[1:]):
             raise ValueError(f"the observation mask has shape {observed.shape}, the flux {flux.shape}: expected the same")
         steps = flux.shape[1]
-        if isinstance(first_position, int) and steps is not None and first_position + steps > self.max_len:
-            raise ValueError(f"sequence of {first_position + steps} steps is longer than max_len={self.max_len}")
+        if positions is None and steps is not None and steps > self.max_len:
+            raise ValueError(f"sequence of {steps} steps is longer than max_len={self.max_len}")
         observed = ops.cast(observed, self.compute_dtype)
         channels = ops.concatenate([ops.cast(flux, self.compute_dtype) * observed, observed], axis=-1)   # (batch, steps, 2 filters)
         x = self.embedding(channels) * ops.cast(self.d_model ** 0.5, self.compute_dtype) if self.embed else channels
         table = ops.convert_to_tensor(self.positions, x.dtype)
-        encoding = (ops.slice(table, (first_position, 0), (ops.shape(x)[1], self.d_model))[None] if positions is None
+        encoding = (ops.slice(table, (0, 0), (ops.shape(x)[1], self.d_model))[None] if positions is None
                     else ops.take(table, positions, axis=0))
         return self.input_dropout(x + encoding, training=training)
 
