@@ -20,6 +20,11 @@ AVX2 in every process (`AVX2_ONLY`), ours in float32.
 `--decoder_batches 16 32 64 128 256`: milliseconds per light curve of `reconstruct` at each batch size, after a
 pass that compiles every shape, in alternating rounds (what `transformer.RECONSTRUCTION_BATCH_SIZE` follows).
 
+`--cache_bandwidth 4 16 32 128`: the rate (GB/s) at which the compiled decoding loop's attention products read the
+cached keys and values, at each batch size: one query per step over caches of the reference heads, depth and layers,
+`--cache_length` steps long (what bounds `reconstruct` once the dense layers are batched: the caches of a batch of 128
+are larger than the CPU's caches, those of a few light curves are not).
+
 `--options`: training light curves/s of every combination of precision, skip_unobserved and XLA in one process,
 in alternating rounds of 2 batches (median of the rounds, and ratio to float32 on every step without XLA).
 
@@ -169,6 +174,31 @@ def decoder_batches(batches, rounds, n, precision='auto'):
     print(f"{machine_line()}; reference configuration, {n} light curves of the original benchmark's data, median of {rounds} rounds")
     for batch, times in seconds.items(): print(f"batch {batch:5}: {1e3 * statistics.median(times):7.2f} ms per light curve")
 
+def cache_bandwidth(batches, length, rounds, steps=50):
+    "GB/s of the attention products of a compiled decoding loop over cached keys and values, per batch size (best of `rounds`)."
+    import tensorflow as tf
+    from keras import ops
+    heads, layers = REFERENCE['num_heads'], REFERENCE['num_layers']
+    depth = REFERENCE['d_model'] // heads
+    print(f"{machine_line()}; {layers} layers of attention of one query over cached keys and values (batch, {heads} heads, "
+          f"{length} steps, depth {depth}) in float32, {steps} steps in an XLA-compiled loop, best of {rounds}")
+    rng = np.random.default_rng(0)
+    for batch in batches:
+        caches = [[tf.constant(rng.random((batch, heads, length, depth), np.float32)) for _ in range(2)] for _ in range(layers)]
+        def step(_, query):
+            for key, value in caches:
+                query = ops.matmul(ops.softmax(ops.einsum('bhqd,bhkd->bhqk', query, key), axis=-1), value)
+            return query
+        loop = tf.function(lambda query: ops.fori_loop(0, steps, step, query), jit_compile=True)
+        query = tf.constant(rng.random((batch, heads, 1, depth), np.float32))
+        loop(query).numpy()
+        best = float('inf')
+        for _ in range(rounds):
+            start = time.perf_counter(); loop(query).numpy(); best = min(best, time.perf_counter() - start)
+        cache_bytes = 2 * layers * batch * heads * length * depth * 4
+        print(f"batch {batch:4}: caches {cache_bytes / 2**20:6.1f} MiB, {steps * cache_bytes / best / 1e9:5.1f} GB/s, "
+              f"{best / steps / batch * 1e6:6.2f} us per light curve and step")
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--original', help="directory of the original code's transformer.py and bench_original.py")
@@ -179,6 +209,8 @@ def main():
     parser.add_argument('--emulate_fp32_machine', action='store_true',
                         help="measure as on a CPU without AVX-512: oneDNN and XLA limited to AVX2, ours in float32")
     parser.add_argument('--decoder_batches', type=int, nargs='+', help="time `reconstruct` at these batch sizes")
+    parser.add_argument('--cache_bandwidth', type=int, nargs='+', help="GB/s of the decoding loop's cache reads at these batch sizes")
+    parser.add_argument('--cache_length', type=int, default=96, help='steps of the caches for --cache_bandwidth')
     parser.add_argument('--precision', default='auto', help=argparse.SUPPRESS)
     parser.add_argument('--measure_ours', type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -189,6 +221,7 @@ def main():
               "picks on such a CPU); the NumPy matmul peak is this CPU's", flush=True)
     if args.measure_ours: print(json.dumps(measure_ours(args.measure_ours, args.precision)))
     elif args.options: options_table(args.rounds)
+    elif args.cache_bandwidth: cache_bandwidth(args.cache_bandwidth, args.cache_length, args.rounds)
     elif args.decoder_batches: decoder_batches(args.decoder_batches, args.rounds, args.n, args.precision)
     elif args.original: side_by_side(args.original, args.original_python, args.rounds, args.n, args.precision)
     else: parser.error('give --original DIRECTORY (side by side with the original code) or --options')
