@@ -14,8 +14,8 @@ from fastcore.basics import patch
 __all__ = ['LSST_FILTERS', 'N_FILTERS', 'LSST_WAVELENGTHS_NM', 'FILTER_COLOURS', 'OBSERVATION_COLUMNS', 'BUILTIN_BAZIN',
            'PLASTICC_CLASS_NAMES', 'PLASTICC_TRAIN_COUNTS', 'PLASTICC_TEST_COUNTS', 'PLASTICC_TRAIN_TARGETS',
            'PLASTICC_TARGETS', 'PLASTICC_WEIGHTS', 'UNBLINDED_CLASS_99', 'GALACTIC_TARGETS', 'COPY_ID_STRIDE',
-           'PARTS_MANIFEST', 'library_version', 'challenge_target', 'LightCurves', 'minmax_constants',
-           'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise', 'normalise_errors',
+           'PARTS_MANIFEST', 'library_version', 'challenge_target', 'require_observed_points', 'LightCurves',
+           'minmax_constants', 'minmax_normalise', 'minmax_denormalise', 'normalise', 'denormalise', 'normalise_errors',
            'weights_from_errors', 'weights_from_mask', 'keep_observed', 'first_last_times', 'concat_light_curves',
            'object_positions', 'copy_id_stride', 'add_copies', 'validation_mask', 'split_by_object',
            'balanced_class_weights', 'model_arrays', 'save_light_curves', 'load_light_curves', 'LightCurvePartWriter',
@@ -91,6 +91,16 @@ def _as_float32(name, arr):
     _require_finite(name, arr)
     return arr
 
+# %% ../nbs/00_data.ipynb #57cb7628
+def require_observed_points(mask:np.ndarray, # (n_objects, ...), True (or nonzero) where observed
+                            why:str='', # appended to the message, e.g. ": nothing to reconstruct from"
+                           ):
+    "Raise, naming them, if some light curves (rows of `mask`) have no observed point."
+    empty = np.flatnonzero(~np.asarray(mask).reshape(len(mask), -1).any(axis=1))
+    if len(empty):
+        more = f" and {len(empty) - 5} more" if len(empty) > 5 else ''
+        raise ValueError(f"light curves {empty[:5].tolist()}{more} have no observed point (first: index {empty[0]}){why}")
+
 # %% ../nbs/00_data.ipynb #549ce39c
 @dataclass
 class LightCurves:
@@ -143,14 +153,10 @@ class LightCurves:
         self._check_targets()
 
     def _check_mask_and_weight(self):
-        n = len(self.flux)
         self.mask = np.asarray(self.mask)
         if self.mask.dtype != bool: raise ValueError(f"`mask` must be boolean, got dtype {self.mask.dtype}")
         _require_shape('mask', self.mask, self.flux.shape)
-        empty = ~self.mask.reshape(n, -1).any(axis=1)
-        if empty.any():
-            raise ValueError(f"{int(empty.sum())} light curve(s) have no observed point (first: index {int(np.argmax(empty))}): "
-                             "expected at least one True in the mask of every object")
+        require_observed_points(self.mask, ": expected at least one True in the mask of every object")
         self.weight = self.mask.astype(np.float32) if self.weight is None else _as_float32('weight', self.weight)
         _require_shape('weight', self.weight, self.flux.shape)
         if (self.weight < 0).any(): raise ValueError(f"`weight` has negative values (min {self.weight.min()})")
@@ -236,9 +242,7 @@ def minmax_constants(flux:np.ndarray, # (n_objects, n_steps, n_filters)
                     ) -> tuple[np.ndarray, np.ndarray]: # `lo`, `hi`, each `(n_objects,)`
     "Minimum and maximum flux over the observed points of each object (or of all objects)."
     _require_shape('mask', mask, flux.shape)
-    empty = ~mask.reshape(len(mask), -1).any(axis=1)
-    if empty.any():
-        raise ValueError(f"{int(empty.sum())} light curves have no observed point (first: index {int(np.argmax(empty))})")
+    require_observed_points(mask)
     lo = np.where(mask, flux, np.inf).reshape(len(flux), -1).min(axis=1)
     hi = np.where(mask, flux, -np.inf).reshape(len(flux), -1).max(axis=1)
     if not per_object: lo, hi = np.full_like(lo, lo.min()), np.full_like(hi, hi.max())

@@ -13,6 +13,7 @@ import keras
 from keras import ops, layers
 from .cli import progress
 from .config import ModelSize
+from .data import require_observed_points
 
 # %% auto #0
 __all__ = ['DECODER_STEPS_BUCKET', 'RECONSTRUCTION_BATCH_SIZE', 'positional_encoding', 'observed_steps', 'look_ahead_mask',
@@ -671,8 +672,7 @@ def reconstruct(model:TransformerAutoencoder,
     decoding loop keeps about one core busy, so `streams` batches run side by side (fewer light curves than `streams`
     full batches are split into `streams` smaller ones)."""
     inputs = autoencoder_inputs(flux, observed)
-    empty = np.flatnonzero(~inputs['observed'].any(axis=(1, 2)))
-    if len(empty): raise ValueError(f"light curves {empty[:5].tolist()} have no observed point: nothing to reconstruct from")
+    require_observed_points(inputs['observed'], ': nothing to reconstruct from')
     needed = ops.convert_to_numpy(decoder_steps(observed_steps(inputs['observed'])))
     by_steps = np.argsort(needed.sum(axis=1), kind='stable')                  # similar light curves share a batch
     decode = _decoder_function(model, inputs['flux'].shape[1:])
